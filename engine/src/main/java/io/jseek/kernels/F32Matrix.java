@@ -1,0 +1,38 @@
+package io.jseek.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** Plain little-endian float32 weights. */
+public final class F32Matrix implements WeightMatrix {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private final MemorySegment data;
+    private final int rows, cols;
+
+    public F32Matrix(MemorySegment data, int rows, int cols) {
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+    }
+
+    @Override public int rows() { return rows; }
+    @Override public int cols() { return cols; }
+    @Override public String format() { return "F32"; }
+    @Override public long bytes() { return (long) rows * cols * 4; }
+
+    @Override
+    public void row(int r, float[] out, int off) {
+        long base = (long) r * cols * 4;
+        for (int c = 0; c < cols; c++) out[off + c] = data.get(F32, base + 4L * c);
+    }
+
+    @Override
+    public void matmul(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int T, int r0, int r1) {
+        long rowBytes = (long) cols * 4;
+        for (int r = r0; r < r1; r++) {
+            MemorySegment row = data.asSlice(r * rowBytes, rowBytes);
+            for (int t = 0; t < T; t++) y[yOff + t * yStride + r] = VectorMath.dotF32(row, x, xOff + t * xStride, cols);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.jseek.kernels;
+
+import java.util.Arrays;
+
+/**
+ * Top-k selection with a deterministic tie rule: a higher score wins, and among equal scores the
+ * lower index wins (spec §6, used by the indexer and the router). Allocation free: the caller passes
+ * the output buffer, which doubles as the heap.
+ */
+public final class TopK {
+    private TopK() {
+    }
+
+    /**
+     * Writes the indices of the {@code k} best of {@code score[0..n)} into {@code out[o..o+k)} in
+     * ascending index order; {@code k} must be ≤ n.
+     */
+    public static void select(float[] score, int n, int k, int[] out, int o) {
+        if (k <= 0) return;
+        int size = 0;
+        for (int i = 0; i < n; i++) {
+            if (size < k) {
+                out[o + size] = i;
+                siftUp(score, out, o, size++);
+            } else if (better(score, i, out[o])) {
+                out[o] = i;
+                siftDown(score, out, o, k);
+            }
+        }
+        Arrays.sort(out, o, o + k);
+    }
+
+    /** a ranks above b. */
+    static boolean better(float[] s, int a, int b) {
+        return s[a] > s[b] || (s[a] == s[b] && a < b);
+    }
+
+    // min-heap by rank: the root is the worst of the kept k
+    private static void siftUp(float[] s, int[] h, int o, int i) {
+        while (i > 0) {
+            int p = (i - 1) / 2;
+            if (!better(s, h[o + p], h[o + i])) break;
+            int t = h[o + p]; h[o + p] = h[o + i]; h[o + i] = t;
+            i = p;
+        }
+    }
+
+    private static void siftDown(float[] s, int[] h, int o, int size) {
+        int i = 0;
+        while (true) {
+            int l = 2 * i + 1, r = l + 1, w = i;
+            if (l < size && better(s, h[o + w], h[o + l])) w = l;
+            if (r < size && better(s, h[o + w], h[o + r])) w = r;
+            if (w == i) return;
+            int t = h[o + w]; h[o + w] = h[o + i]; h[o + i] = t;
+            i = w;
+        }
+    }
+
+    /** The plain reference: k passes of "take the best remaining". */
+    public static void selectReference(float[] score, int n, int k, int[] out) {
+        boolean[] taken = new boolean[n];
+        for (int j = 0; j < k; j++) {
+            int best = -1;
+            for (int i = 0; i < n; i++) if (!taken[i] && (best < 0 || better(score, i, best))) best = i;
+            taken[best] = true;
+            out[j] = best;
+        }
+        Arrays.sort(out, 0, k);
+    }
+}

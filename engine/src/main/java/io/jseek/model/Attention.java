@@ -1,0 +1,137 @@
+package io.jseek.model;
+
+import io.jseek.config.ModelConfig;
+import io.jseek.kernels.Parallel;
+import io.jseek.kernels.VectorMath;
+import io.jseek.kernels.WeightMatrix;
+import io.jseek.state.EntryStore;
+import io.jseek.state.LayerState;
+import io.jseek.weights.WeightLoader;
+
+/**
+ * One attention layer (spec §4): low-rank query with per-head RMS norm, one shared K=V head (MQA),
+ * partial RoPE, keys = the sliding window plus compressed entries (CSA: the indexer's top-k;
+ * HCA: all complete windows), a per-head sink logit in the softmax denominator, inverse RoPE on the
+ * output, and the grouped low-rank output projection.
+ */
+final class Attention {
+    private final int heads, headDim, window, ratio, groups, oRank, indexTopK;
+    private final float eps, softmaxScale;
+    private final WeightMatrix wqA, wqB, wkv, woA, woB;
+    private final float[] qNorm, kvNorm, sink;
+    private final Rope rope;
+    private final Compressor compressor; // ratio != 0
+    private final Indexer indexer;       // ratio == 4
+
+    Attention(WeightLoader w, String prefix, ModelConfig c, int ratio) {
+        this.heads = c.nHeads();
+        this.headDim = c.headDim();
+        this.window = c.window();
+        this.ratio = ratio;
+        this.groups = c.oGroups();
+        this.oRank = c.oLoraRank();
+        this.indexTopK = c.indexTopK();
+        this.eps = (float) c.normEps();
+        this.softmaxScale = (float) (1.0 / Math.sqrt(headDim));
+        this.rope = Rope.forLayer(c, ratio);
+        int hd = heads * headDim;
+        this.wqA = w.linear(prefix + "wq_a", c.qLoraRank(), c.dim());
+        this.qNorm = w.vector(prefix + "q_norm.weight", c.qLoraRank());
+        this.wqB = w.linear(prefix + "wq_b", hd, c.qLoraRank());
+        this.wkv = w.linear(prefix + "wkv", headDim, c.dim());
+        this.kvNorm = w.vector(prefix + "kv_norm.weight", headDim);
+        this.woA = w.linear(prefix + "wo_a", groups * oRank, hd / groups);
+        this.woB = w.linear(prefix + "wo_b", c.dim(), groups * oRank);
+        this.sink = w.vector(prefix + "attn_sink", heads);
+        this.compressor = ratio == 0 ? null : new Compressor(w, prefix + "compressor.", c, ratio, headDim, rope, false);
+        this.indexer = ratio == 4 ? new Indexer(w, prefix + "indexer.", c, rope) : null;
+    }
+
+    /** xn: [T, d] at positions p0..p0+T-1 -> out: [T, d]; updates the layer state. */
+    void forward(Parallel par, Workspace ws, LayerState st, int p0, int T, float[] xn, float[] out) {
+        int hd = heads * headDim, qLora = wqA.rows();
+        // query: qr = RMSNorm(x wq_a^T); q = qr wq_b^T, per-head RMS, RoPE
+        par.matmul(wqA, xn, 0, wqA.cols(), ws.qr, 0, qLora, T);
+        for (int t = 0; t < T; t++) VectorMath.rmsNorm(ws.qr, t * qLora, qNorm, eps, ws.qr, t * qLora, qLora);
+        par.matmul(wqB, ws.qr, 0, qLora, ws.q, 0, hd, T);
+        // shared key/value
+        par.matmul(wkv, xn, 0, wkv.cols(), ws.kv, 0, headDim, T);
+        for (int t = 0; t < T; t++) {
+            rope.angles(p0 + t, ws.cs);
+            for (int h = 0; h < heads; h++) {
+                int o = t * hd + h * headDim;
+                VectorMath.rmsNorm(ws.q, o, null, eps, ws.q, o, headDim);
+                rope.rotate(ws.q, o, headDim, ws.cs, false);
+            }
+            VectorMath.rmsNorm(ws.kv, t * headDim, kvNorm, eps, ws.kv, t * headDim, headDim);
+            rope.rotate(ws.kv, t * headDim, headDim, ws.cs, false);
+        }
+        if (compressor != null) compressor.forward(par, ws, st.compressor, st.entries, p0, T, xn);
+        if (indexer != null) indexer.forward(par, ws, st, p0, T, ws.qr, xn);
+
+        for (int t = 0; t < T; t++) attend(ws, st, p0, t);
+        updateWindow(ws, st, p0, T);
+
+        // grouped low-rank output: u_g = o_g wo_a[g]^T, out = u wo_b^T
+        int groupIn = hd / groups, gr = groups * oRank;
+        for (int g = 0; g < groups; g++) {
+            par.matmul(woA, ws.o, g * groupIn, hd, ws.u, 0, gr, T, g * oRank, (g + 1) * oRank);
+        }
+        par.matmul(woB, ws.u, 0, gr, out, 0, woB.rows(), T);
+    }
+
+    /** Attention of the query at position p0+t over its candidate keys -> ws.o[t]. */
+    private void attend(Workspace ws, LayerState st, int p0, int t) {
+        int pos = p0 + t, hd = heads * headDim;
+        int first = Math.max(0, pos - window + 1);
+        int nWin = pos - first + 1;
+        EntryStore entries = st.entries;
+        int nComp = switch (ratio) {
+            case 0 -> 0;
+            case 4 -> ws.selN[t];
+            default -> (pos + 1) / ratio;
+        };
+        int n = nWin + nComp;
+        ws.ensureCandidates(n);
+        float[] keys = ws.keys;
+        // gather the candidate keys (each is also its value)
+        for (int j = first; j <= pos; j++) {
+            int k = j - first;
+            if (j >= p0) System.arraycopy(ws.kv, (j - p0) * headDim, keys, k * headDim, headDim);
+            else System.arraycopy(st.window, (j % window) * headDim, keys, k * headDim, headDim);
+        }
+        for (int i = 0; i < nComp; i++) {
+            int e = ratio == 4 ? ws.sel[t * indexTopK + i] : i;
+            System.arraycopy(entries.block(e), entries.offset(e), keys, (nWin + i) * headDim, headDim);
+        }
+        float[] sc = ws.scores;
+        for (int h = 0; h < heads; h++) {
+            int qo = t * hd + h * headDim;
+            float max = sink[h];
+            for (int k = 0; k < n; k++) {
+                float z = softmaxScale * VectorMath.dot(ws.q, qo, keys, k * headDim, headDim);
+                sc[k] = z;
+                if (z > max) max = z;
+            }
+            double den = Math.exp(sink[h] - max);
+            for (int k = 0; k < n; k++) {
+                float p = (float) Math.exp(sc[k] - max);
+                sc[k] = p;
+                den += p;
+            }
+            float inv = (float) (1.0 / den);
+            int oo = t * hd + h * headDim;
+            java.util.Arrays.fill(ws.o, oo, oo + headDim, 0f);
+            for (int k = 0; k < n; k++) VectorMath.axpy(sc[k] * inv, keys, k * headDim, ws.o, oo, headDim);
+        }
+        rope.angles(pos, ws.cs);
+        for (int h = 0; h < heads; h++) rope.rotate(ws.o, t * hd + h * headDim, headDim, ws.cs, true);
+    }
+
+    /** Keep the last {@code window} kv vectors in the ring (slot = position mod window). */
+    private void updateWindow(Workspace ws, LayerState st, int p0, int T) {
+        for (int t = Math.max(0, T - window); t < T; t++) {
+            System.arraycopy(ws.kv, t * headDim, st.window, ((p0 + t) % window) * headDim, headDim);
+        }
+    }
+}

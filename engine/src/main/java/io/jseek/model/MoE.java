@@ -1,0 +1,59 @@
+package io.jseek.model;
+
+import io.jseek.config.ModelConfig;
+import io.jseek.kernels.Parallel;
+import io.jseek.weights.WeightLoader;
+
+/**
+ * Mixture of experts (spec §7): the router picks K routed experts per token, each token's output is
+ * the weighted sum of its experts plus the shared expert. Tokens are grouped by expert so each expert
+ * runs once per chunk as a matrix–matrix product over its tokens.
+ */
+final class MoE {
+    final Gate gate;
+    private final Expert[] experts;
+    private final Expert shared;
+    private final int d, k;
+
+    MoE(WeightLoader w, String prefix, ModelConfig c, boolean hash) {
+        this.d = c.dim();
+        this.k = c.nActivatedExperts();
+        this.gate = new Gate(w, prefix + "gate.", c, hash);
+        this.experts = new Expert[c.nRoutedExperts()];
+        for (int e = 0; e < experts.length; e++) experts[e] = new Expert(w, prefix + "experts." + e + ".", c);
+        this.shared = new Expert(w, prefix + "shared_experts.", c);
+    }
+
+    /** xn: [T, d], token ids -> out: [T, d]. */
+    void forward(Parallel par, Workspace ws, int T, float[] xn, int[] tokens, int tokOff, float[] out) {
+        gate.route(par, ws, T, xn, tokens, tokOff);
+        shared.forward(par, ws, T, xn, null, out);
+        // group (token, slot) pairs by expert: counting sort into ws.expertRows
+        int[] count = ws.expertCount;
+        java.util.Arrays.fill(count, 0);
+        for (int i = 0; i < T * k; i++) count[ws.route[i]]++;
+        int start = 0;
+        for (int e = 0; e < experts.length; e++) {
+            int n = count[e];
+            count[e] = start;
+            start += n;
+        }
+        for (int i = 0; i < T * k; i++) ws.expertRows[count[ws.route[i]]++] = i;
+        int begin = 0;
+        for (int e = 0; e < experts.length; e++) {
+            int end = count[e], n = end - begin;
+            if (n == 0) continue;
+            for (int r = 0; r < n; r++) {
+                int pair = ws.expertRows[begin + r];
+                System.arraycopy(xn, (pair / k) * d, ws.ex, r * d, d);
+                ws.ew[r] = ws.routeW[pair];
+            }
+            experts[e].forward(par, ws, n, ws.ex, ws.ew, ws.ey);
+            for (int r = 0; r < n; r++) {
+                int t = ws.expertRows[begin + r] / k;
+                for (int ch = 0; ch < d; ch++) out[t * d + ch] += ws.ey[r * d + ch];
+            }
+            begin = end;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.jseek.model;
+
+import io.jseek.config.ModelConfig;
+import io.jseek.kernels.Parallel;
+import io.jseek.kernels.VectorMath;
+import io.jseek.kernels.WeightMatrix;
+import io.jseek.state.DecodeState;
+import io.jseek.weights.Checkpoint;
+import io.jseek.weights.WeightLoader;
+
+import java.nio.file.Path;
+
+/**
+ * The DeepSeek-V4 model (spec §1): embed → copy into hc streams → blocks → HC head → norm → head,
+ * plus the MTP block(s). Weights stay memory-mapped; per-sequence state lives in {@link DecodeState}.
+ * A forward call consumes any number of tokens at the state's position: a whole prompt as matrix work,
+ * a chunk of it, or one decode token — the results agree whatever the split.
+ */
+public final class Transformer implements AutoCloseable {
+    /** Longest chunk processed at once; longer inputs are split (bounds the scratch memory). */
+    public static final int MAX_CHUNK = 256;
+
+    private final ModelConfig config;
+    private final Checkpoint checkpoint;
+    private final Parallel par;
+    private final WeightMatrix embed, head; // [V, d]
+    private final Block[] layers;
+    private final HcHead hcHead;
+    private final float[] norm;              // [d]
+    private final MtpBlock[] mtp;
+    private final Workspace ws;
+
+    private Transformer(ModelConfig c, Checkpoint ckpt, int threads) {
+        this.config = c;
+        this.checkpoint = ckpt;
+        WeightLoader w = new WeightLoader(ckpt);
+        this.embed = w.linear("embed", c.vocabSize(), c.dim());
+        this.head = w.linear("head", c.vocabSize(), c.dim());
+        this.norm = w.vector("norm.weight", c.dim());
+        this.hcHead = new HcHead(w, "", c);
+        this.layers = new Block[c.nLayers()];
+        for (int l = 0; l < layers.length; l++) layers[l] = new Block(w, "layers." + l + ".", c, l);
+        this.mtp = new MtpBlock[c.nMtp()];
+        for (int k = 0; k < mtp.length; k++) mtp[k] = new MtpBlock(w, "mtp." + k + ".", c, c.nLayers() + k);
+        w.checkAllUsed();
+        this.ws = new Workspace(c);
+        this.par = new Parallel(threads);
+    }
+
+    /** Opens and validates a checkpoint directory (config.json + safetensors). */
+    public static Transformer load(Path dir, int threads) {
+        ModelConfig c = ModelConfig.load(dir);
+        Checkpoint ckpt = Checkpoint.open(dir);
+        try {
+            return new Transformer(c, ckpt, threads);
+        } catch (RuntimeException e) {
+            ckpt.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    public DecodeState newState() {
+        return new DecodeState(config);
+    }
+
+    /** Installs (or with null removes) an observer of routing decisions. */
+    public synchronized void trace(Trace t) {
+        ws.trace = t;
+    }
+
+    /**
+     * Runs tokens[off..off+T) at positions state.position().. and advances the state.
+     *
+     * @param logits    [T, V] if {@code allRows}, else [V] for the last token only; may be null
+     * @param hiddenOut [T, hc·d] final hc-states (input of the head and of the MTP block); may be null
+     */
+    public synchronized void forward(DecodeState st, int[] tokens, int off, int T, float[] logits, boolean allRows, float[] hiddenOut) {
+        checkTokens(tokens, off, T);
+        int d = config.dim(), n = config.hcMult() * d, V = config.vocabSize();
+        for (int c0 = 0; c0 < T; c0 += MAX_CHUNK) {
+            int len = Math.min(MAX_CHUNK, T - c0), p0 = st.position();
+            ws.ensure(len);
+            for (int t = 0; t < len; t++) {
+                embed.row(tokens[off + c0 + t], ws.x, t * d);
+                for (int j = 0; j < config.hcMult(); j++) System.arraycopy(ws.x, t * d, ws.H, t * n + j * d, d);
+            }
+            for (Block b : layers) b.forward(par, ws, st.layer(b.layerId), p0, len, tokens, off + c0);
+            st.advance(len);
+            if (hiddenOut != null) System.arraycopy(ws.H, 0, hiddenOut, c0 * n, len * n);
+            if (logits == null) continue;
+            hcHead.forward(par, ws.H, len, ws.mixes, ws.y);
+            if (allRows) {
+                for (int t = 0; t < len; t++) VectorMath.rmsNorm(ws.y, t * d, norm, (float) config.normEps(), ws.y, t * d, d);
+                par.matmul(head, ws.y, 0, d, logits, c0 * V, V, len);
+            } else if (c0 + len == T) {
+                VectorMath.rmsNorm(ws.y, (len - 1) * d, norm, (float) config.normEps(), ws.y, 0, d);
+                par.matmul(head, ws.y, 0, d, logits, 0, V, 1);
+            }
+        }
+    }
+
+    /**
+     * The first MTP block: hs [T, hc·d] main final hc-states at MTP positions state.mtpPosition()..,
+     * ids[off..off+T) the tokens that follow them -> logits [T, V] predicting the token after each id.
+     */
+    public synchronized void forwardMtp(DecodeState st, float[] hs, int[] ids, int off, int T, float[] logits) {
+        if (mtp.length == 0) throw new IllegalStateException("this checkpoint has no MTP block (num_nextn_predict_layers = 0)");
+        checkTokens(ids, off, T);
+        int d = config.dim(), n = config.hcMult() * d, V = config.vocabSize();
+        float[] hsChunk = null;
+        for (int c0 = 0; c0 < T; c0 += MAX_CHUNK) {
+            int len = Math.min(MAX_CHUNK, T - c0);
+            ws.ensure(len);
+            if (hsChunk == null || hsChunk.length < len * n) hsChunk = new float[len * n];
+            System.arraycopy(hs, c0 * n, hsChunk, 0, len * n);
+            for (int t = 0; t < len; t++) embed.row(ids[off + c0 + t], ws.x, t * d);
+            MtpBlock m = mtp[0];
+            m.forward(par, ws, st.layer(m.block.layerId), st.mtpPosition(), len, hsChunk, ids, off + c0);
+            st.advanceMtp(len);
+            par.matmul(head, ws.y, 0, d, logits, c0 * V, V, len);
+        }
+    }
+
+    private void checkTokens(int[] tokens, int off, int T) {
+        if (T <= 0) throw new IllegalArgumentException("no tokens to process");
+        for (int t = off; t < off + T; t++) {
+            if (tokens[t] < 0 || tokens[t] >= config.vocabSize())
+                throw new IllegalArgumentException("token id " + tokens[t] + " is outside the vocabulary (0.." + (config.vocabSize() - 1) + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        par.close();
+        checkpoint.close();
+    }
+}

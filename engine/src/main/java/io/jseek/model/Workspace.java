@@ -1,0 +1,102 @@
+package io.jseek.model;
+
+import io.jseek.config.ModelConfig;
+
+/**
+ * Scratch buffers for one forward call over a chunk of up to {@link #capacity} tokens. Allocated once
+ * and regrown only when a longer chunk (or a longer candidate list) arrives, so the decode loop
+ * (chunks of one token) never allocates. Shapes are given per token.
+ */
+final class Workspace {
+    final ModelConfig c;
+    int capacity;
+    Trace trace; // optional observer
+
+    float[] H, R;                 // [T, hc·d] streams, block-input copy
+    float[] x, xn, f, y;          // [T, d]
+    float[] mixes;                // [T, mix]
+    float[] post, comb;           // [T, hc], [T, hc, hc]
+    final double[] sinkhorn;      // [hc, hc]
+    float[] qr;                   // [T, q_lora]
+    float[] q, o;                 // [T, H·D]
+    float[] kv;                   // [T, D]
+    float[] u;                    // [T, G·R]
+    float[] ck, cg;               // [T, c·Dc] compressor projections
+    float[] qi;                   // [T, IH·ID]
+    float[] wi;                   // [T, IH]
+    int[] sel;                    // [T, IK] indexer selections
+    int[] selN;                   // [T]
+    final float[] cs;             // [rd] rope cos|sin
+    final float[] entry;          // [max(D, ID)]
+    float[] scores = new float[64];      // candidate scores, grows
+    float[] keys = new float[64];        // gathered candidate keys, grows
+    float[] gateLogits;           // [T, E]
+    int[] route;                  // [T, K]
+    float[] routeW;               // [T, K]
+    final float[] routeScore;     // [E]
+    final float[] routeBiased;    // [E]
+    int[] expertRows;             // [T·K] token rows grouped by expert
+    final int[] expertCount;      // [E]
+    float[] ex, eg, eu, ey;       // [T·K, d], [T·K, I], [T·K, I], [T·K, d] rows gathered per expert
+    float[] ew;                   // [T·K]
+
+    Workspace(ModelConfig c) {
+        this.c = c;
+        this.sinkhorn = new double[c.hcMult() * c.hcMult()];
+        this.cs = new float[c.ropeDim()];
+        this.entry = new float[Math.max(c.headDim(), c.indexHeadDim())];
+        this.routeScore = new float[c.nRoutedExperts()];
+        this.routeBiased = new float[c.nRoutedExperts()];
+        this.expertCount = new int[c.nRoutedExperts()];
+        ensure(1);
+    }
+
+    void ensure(int T) {
+        if (T <= capacity) return;
+        int d = c.dim(), hc = c.hcMult();
+        H = new float[T * hc * d];
+        R = new float[T * hc * d];
+        x = new float[T * d];
+        xn = new float[T * d];
+        f = new float[T * d];
+        y = new float[T * d];
+        mixes = new float[T * c.hcMix()];
+        post = new float[T * hc];
+        comb = new float[T * hc * hc];
+        qr = new float[T * c.qLoraRank()];
+        q = new float[T * c.nHeads() * c.headDim()];
+        o = new float[T * c.nHeads() * c.headDim()];
+        kv = new float[T * c.headDim()];
+        u = new float[T * c.oGroups() * c.oLoraRank()];
+        int cw = 2 * Math.max(c.headDim(), c.indexHeadDim());
+        ck = new float[T * cw];
+        cg = new float[T * cw];
+        qi = new float[T * c.indexHeads() * c.indexHeadDim()];
+        wi = new float[T * c.indexHeads()];
+        sel = new int[T * Math.max(1, c.indexTopK())];
+        selN = new int[T];
+        gateLogits = new float[T * c.nRoutedExperts()];
+        route = new int[T * c.nActivatedExperts()];
+        routeW = new float[T * c.nActivatedExperts()];
+        expertRows = new int[T * c.nActivatedExperts()];
+        int rows = T * c.nActivatedExperts(); // a hash table with a repeated id sends a token twice
+        ex = new float[rows * d];
+        eg = new float[Math.max(rows, T) * c.moeInterDim()];
+        eu = new float[Math.max(rows, T) * c.moeInterDim()];
+        ey = new float[rows * d];
+        ew = new float[rows];
+        capacity = T;
+    }
+
+    /** Room for n candidate keys of width D and H·n scores. */
+    void ensureCandidates(int n) {
+        int needK = n * c.headDim(), needS = n * Math.max(c.nHeads(), 1);
+        if (keys.length < needK) keys = new float[Math.max(needK, keys.length * 2)];
+        if (scores.length < needS) scores = new float[Math.max(needS, scores.length * 2)];
+    }
+
+    /** Room for n indexer scores. */
+    void ensureScores(int n) {
+        if (scores.length < n) scores = new float[Math.max(n, scores.length * 2)];
+    }
+}

@@ -1,0 +1,45 @@
+package io.jseek.state;
+
+import java.util.Arrays;
+
+/**
+ * The tokens of a compressor's incomplete window (spec §5, §9): per slot the projected kv and the
+ * score with its ape bias. With overlap (ratio 4) the previous complete window is kept as well,
+ * because its first channel half belongs to the next entry.
+ */
+public final class CompressorState {
+    public final int ratio, width; // width = c·Dc
+    public final boolean overlap;
+    /** current window: kv[slot][width], score[slot][width]. */
+    public final float[] kv, score;
+    /** previous complete window (overlap only). */
+    public final float[] prevKv, prevScore;
+    public boolean hasPrev;
+
+    public CompressorState(int ratio, int width, boolean overlap) {
+        this.ratio = ratio;
+        this.width = width;
+        this.overlap = overlap;
+        this.kv = new float[ratio * width];
+        this.score = new float[ratio * width];
+        this.prevKv = overlap ? new float[ratio * width] : null;
+        this.prevScore = overlap ? new float[ratio * width] : null;
+    }
+
+    /** After an entry is emitted with overlap, the current window becomes the previous one. */
+    public void rotate() {
+        System.arraycopy(kv, 0, prevKv, 0, kv.length);
+        System.arraycopy(score, 0, prevScore, 0, score.length);
+        hasPrev = true;
+    }
+
+    public long bytes() {
+        return 4L * (kv.length + score.length + (overlap ? prevKv.length + prevScore.length : 0));
+    }
+
+    public void clear() {
+        Arrays.fill(kv, 0);
+        Arrays.fill(score, Float.NEGATIVE_INFINITY);
+        hasPrev = false;
+    }
+}

@@ -1,0 +1,59 @@
+package io.jseek.state;
+
+import io.jseek.config.ModelConfig;
+
+/**
+ * The complete per-sequence state: one {@link LayerState} per main layer and MTP block, and the
+ * number of positions each stack has consumed. A fresh state starts at position 0.
+ */
+public final class DecodeState {
+    private final LayerState[] layers;   // [L + nMtp]
+    private final int nLayers;
+    private int position;                // next main-model position
+    private int mtpPosition;             // next MTP-block position
+
+    public DecodeState(ModelConfig c) {
+        this.nLayers = c.nLayers();
+        this.layers = new LayerState[c.nLayers() + c.nMtp()];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = new LayerState(c.ratio(l), c.window(), c.headDim(), c.indexHeadDim());
+        }
+    }
+
+    public LayerState layer(int layerId) {
+        return layers[layerId];
+    }
+
+    public int position() {
+        return position;
+    }
+
+    public void advance(int n) {
+        position += n;
+    }
+
+    public int mtpPosition() {
+        return mtpPosition;
+    }
+
+    public void advanceMtp(int n) {
+        mtpPosition += n;
+    }
+
+    public int nLayers() {
+        return nLayers;
+    }
+
+    /** Forget everything: back to position 0. */
+    public void reset() {
+        for (LayerState l : layers) l.clear();
+        position = 0;
+        mtpPosition = 0;
+    }
+
+    public long bytes() {
+        long n = 0;
+        for (LayerState l : layers) n += l.bytes();
+        return n;
+    }
+}

@@ -1,0 +1,49 @@
+package io.jseek.state;
+
+import java.util.Arrays;
+
+/**
+ * What one attention layer keeps between calls for one sequence (spec §9): the sliding-window ring
+ * of kv vectors (slot = position mod window), and for compressed layers the compressor state and the
+ * compressed entries; ratio-4 layers also the indexer's compressor state and keys.
+ */
+public final class LayerState {
+    public final int ratio;
+    /** ring of the last {@code window} kv vectors: [window, D]. */
+    public final float[] window;
+    public final CompressorState compressor;       // null for ratio 0
+    public final EntryStore entries;               // [n, D], null for ratio 0
+    public final CompressorState indexCompressor;  // ratio 4 only
+    public final EntryStore indexKeys;             // [n, ID], ratio 4 only
+
+    public LayerState(int ratio, int windowSize, int headDim, int indexHeadDim) {
+        this.ratio = ratio;
+        this.window = new float[windowSize * headDim];
+        boolean overlap = ratio == 4;
+        int c = overlap ? 2 : 1;
+        this.compressor = ratio == 0 ? null : new CompressorState(ratio, c * headDim, overlap);
+        this.entries = ratio == 0 ? null : new EntryStore(headDim);
+        this.indexCompressor = overlap ? new CompressorState(ratio, 2 * indexHeadDim, true) : null;
+        this.indexKeys = overlap ? new EntryStore(indexHeadDim) : null;
+        clear();
+    }
+
+    public void clear() {
+        Arrays.fill(window, 0);
+        if (compressor != null) {
+            compressor.clear();
+            entries.clear();
+        }
+        if (indexCompressor != null) {
+            indexCompressor.clear();
+            indexKeys.clear();
+        }
+    }
+
+    public long bytes() {
+        long n = 4L * window.length;
+        if (compressor != null) n += compressor.bytes() + entries.bytes();
+        if (indexCompressor != null) n += indexCompressor.bytes() + indexKeys.bytes();
+        return n;
+    }
+}
