@@ -1,0 +1,40 @@
+package io.jseek.cli;
+
+import io.jseek.model.ModelGenerator;
+import io.jseek.model.Transformer;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code --model DIR} (or the built-in demo model when absent) and {@code --threads N}. */
+final class ModelOptions {
+    @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint directory (config.json + safetensors). Default: the built-in demo model.")
+    Path model;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: available cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    Path dir() {
+        return model != null ? model : demoModel();
+    }
+
+    Transformer load() {
+        Path d = dir();
+        if (!Files.isDirectory(d)) throw new IllegalArgumentException("model directory not found: " + d);
+        if (threads < 1 || threads > 1024) throw new IllegalArgumentException("--threads must be between 1 and 1024");
+        return Transformer.load(d, threads);
+    }
+
+    /** The demo model: the deterministic "tiny" preset, generated once into the user's cache. */
+    static Path demoModel() {
+        String home = System.getenv("JSEEK_HOME");
+        Path root = home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache", "jseek");
+        Path dir = root.resolve("demo-tiny-seed0");
+        if (!Files.isRegularFile(dir.resolve("model.safetensors.index.json"))) {
+            System.err.println("jseek: generating the built-in demo model in " + dir);
+            MakeTinyCommand.generate("tiny", 0, dir);
+        }
+        return dir;
+    }
+}

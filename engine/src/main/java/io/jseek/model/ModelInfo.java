@@ -1,0 +1,66 @@
+package io.jseek.model;
+
+import io.jseek.config.ModelConfig;
+import io.jseek.weights.Checkpoint;
+import io.jseek.weights.DType;
+import io.jseek.weights.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Size facts about a model: parameters (total and active per token), bytes by dtype, decode-state growth. */
+public record ModelInfo(long totalParams, long activeParams, long mtpParams, Map<String, Long> bytesByDtype,
+                        long stateBytesPerToken, long stateFixedBytes) {
+
+    /** Bytes of each decode-state value as stored (float32 today). */
+    public static final int STATE_VALUE_BYTES = 4;
+
+    public static ModelInfo of(ModelConfig c, Checkpoint ckpt) {
+        long total = 0, active = 0, mtp = 0;
+        Map<String, Long> bytes = new TreeMap<>();
+        for (Tensor t : ckpt.tensors().values()) {
+            bytes.merge(t.dtype().name(), t.data().byteSize(), Long::sum);
+            if (t.dtype() == DType.F8_E8M0 || t.name().endsWith("tid2eid")) continue; // scales and tables are not parameters
+            long p = t.dtype() == DType.I8 ? 2 * t.numel() : t.numel();
+            if (t.name().startsWith("mtp.")) {
+                mtp += p;
+                continue;
+            }
+            total += p;
+            active += t.name().contains(".ffn.experts.") ? p * c.nActivatedExperts() / c.nRoutedExperts() : p;
+        }
+        long perToken = 0, fixed = 0;
+        for (int l = 0; l < c.nLayers() + c.nMtp(); l++) {
+            int r = c.ratio(l);
+            fixed += (long) c.window() * c.headDim() * STATE_VALUE_BYTES;
+            if (r == 0) continue;
+            // per token, amortised: one entry of D (and ID for the indexer) per r tokens
+            perToken += (long) c.headDim() * STATE_VALUE_BYTES / r;
+            int width = (r == 4 ? 2 : 1) * c.headDim();
+            fixed += 2L * (r == 4 ? 2 : 1) * r * width * STATE_VALUE_BYTES;
+            if (r == 4) {
+                perToken += (long) c.indexHeadDim() * STATE_VALUE_BYTES / 4;
+                fixed += 2L * 2 * 4 * 2 * c.indexHeadDim() * STATE_VALUE_BYTES;
+            }
+        }
+        return new ModelInfo(total, active, mtp, bytes, perToken, fixed);
+    }
+
+    public long stateBytesAt(long tokens) {
+        return stateFixedBytes + stateBytesPerToken * tokens;
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("total_params", totalParams);
+        m.put("active_params_per_token", activeParams);
+        m.put("mtp_params", mtpParams);
+        m.put("bytes_by_dtype", bytesByDtype);
+        m.put("state_bytes_per_token", stateBytesPerToken);
+        m.put("state_fixed_bytes", stateFixedBytes);
+        m.put("state_bytes_at_128k", stateBytesAt(128 * 1024));
+        m.put("state_bytes_at_1m", stateBytesAt(1024 * 1024));
+        return m;
+    }
+}
