@@ -34,7 +34,9 @@ public record ModelInfo(long totalParams, long activeParams, long mtpParams, Map
                 continue;
             }
             total += p;
-            active += t.name().contains(".ffn.experts.") ? p * c.nActivatedExperts() / c.nRoutedExperts() : p;
+            // active: what a token computes with — K of E routed experts, and no embedding table (one row is a lookup)
+            if (!t.name().equals("embed.weight"))
+                active += t.name().contains(".ffn.experts.") ? p * c.nActivatedExperts() / c.nRoutedExperts() : p;
         }
         long perToken = 0, fixed = 0;
         for (int l = 0; l < c.nLayers() + c.nMtp(); l++) {

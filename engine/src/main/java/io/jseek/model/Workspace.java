@@ -26,6 +26,8 @@ final class Workspace {
     float[] wi;                   // [T, IH]
     int[] sel;                    // [T, IK] indexer selections
     int[] selN;                   // [T]
+    float[] selScore;             // [T, IK] scores of the running top-k heaps
+    final Indexer.IndexJob indexJob = new Indexer.IndexJob();
     final float[] cs;             // [rd] rope cos|sin
     final float[] entry;          // [max(D, ID)]
     float[] scores = new float[64];      // candidate scores, grows
@@ -77,6 +79,7 @@ final class Workspace {
         wi = new float[T * c.indexHeads()];
         sel = new int[T * Math.max(1, c.indexTopK())];
         selN = new int[T];
+        selScore = new float[T * Math.max(1, c.indexTopK())];
         gateLogits = new float[T * c.nRoutedExperts()];
         route = new int[T * c.nActivatedExperts()];
         routeW = new float[T * c.nActivatedExperts()];
