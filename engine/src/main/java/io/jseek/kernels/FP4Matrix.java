@@ -22,6 +22,7 @@ import static io.jseek.kernels.VectorMath.L;
  * <p>The SIMD paths widen L bytes to L int lanes and decode both nibbles without a table: the 3
  * magnitude bits of a nibble placed at float bits 22..24 give a float equal to the e2m1 value times
  * 2^-126 (code 1, the subnormal 0.5, becomes the float subnormal 2^-127), and its sign goes to bit 31.
+ * The prefill tile multiplies by 2^126; decode instead pre-scales x ({@link VectorMath#prescaleExponent}).
  * Low nibbles give the even elements and high nibbles the odd ones, so instead of interleaving the
  * weights the inputs are permuted once per call: within each full 32-column group, every run of 2L
  * columns is stored as its L even columns then its L odd columns ({@link #pack}). A partial last
@@ -29,6 +30,7 @@ import static io.jseek.kernels.VectorMath.L;
  */
 public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
     static final int GROUP = 32;
+    private static final int BIAS = 126;
     private static final float UNBIAS = 0x1p126f;
     private static final int MAGNITUDE_AND_SIGN = 0x81C00000;
     private final MemorySegment q, scale;
@@ -70,14 +72,14 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
         return (IntVector) ByteVector.fromMemorySegment(B, q, off, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, I, 0);
     }
 
-    /** Values of the low nibbles: bits 0..2 to 22..24 and bit 3 to 31 via an arithmetic shift. */
+    /** Low nibbles, 2^-126 times their values: bits 0..2 to 22..24 and bit 3 to 31 via an arithmetic shift. */
     private static FloatVector low(IntVector v) {
-        return v.lanewise(VectorOperators.LSHL, 28).lanewise(VectorOperators.ASHR, 6).and(MAGNITUDE_AND_SIGN).reinterpretAsFloats().mul(UNBIAS);
+        return v.lanewise(VectorOperators.LSHL, 28).lanewise(VectorOperators.ASHR, 6).and(MAGNITUDE_AND_SIGN).reinterpretAsFloats();
     }
 
-    /** Values of the high nibbles: bits 4..6 to 22..24; bit 31 comes from the byte's sign extension. */
+    /** High nibbles, 2^-126 times their values: bits 4..6 to 22..24; bit 31 comes from the byte's sign extension. */
     private static FloatVector high(IntVector v) {
-        return v.lanewise(VectorOperators.LSHL, 18).and(MAGNITUDE_AND_SIGN).reinterpretAsFloats().mul(UNBIAS);
+        return v.lanewise(VectorOperators.LSHL, 18).and(MAGNITUDE_AND_SIGN).reinterpretAsFloats();
     }
 
     @Override
@@ -98,24 +100,28 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
             Gemm.matmul(this, cols, x, xOff, xStride, y, yOff, yStride, T, r0, r1);
             return;
         }
+        int k = VectorMath.prescaleExponent(x, xOff, cols, BIAS);
         float[] xp = Scratch.get().xp(cols);
         pack(x, xOff, cols, xp, 0);
-        for (int r = r0; r < r1; r++) y[yOff + r] = dotRow(r, xp);
+        VectorMath.scale(xp, 0, Math.scalb(1f, k), xp, 0, fullGroups * GROUP);
+        float unscale = Math.scalb(1f, BIAS - k);
+        for (int r = r0; r < r1; r++) y[yOff + r] = dotRow(r, xp, unscale);
     }
 
     /**
      * Decode: one pass over the row's bytes. Each group's sum is scaled into one of two running
-     * totals (alternating, so consecutive groups do not wait on each other's FMA).
+     * totals (alternating, so consecutive groups do not wait on each other's FMA). The full groups
+     * of {@code xp} hold x times 2^k, {@code unscale} is 2^(126-k); the partial group is plain.
      */
-    private float dotRow(int r, float[] xp) {
+    private float dotRow(int r, float[] xp, float unscale) {
         long base = (long) r * (cols / 2);
         FloatVector t0 = FloatVector.zero(F), t1 = t0;
         int g = 0;
         for (; g + 1 < fullGroups; g += 2) {
-            t0 = groupSum(base, g, xp).fma(FloatVector.broadcast(F, groupScale(r, g)), t0);
-            t1 = groupSum(base, g + 1, xp).fma(FloatVector.broadcast(F, groupScale(r, g + 1)), t1);
+            t0 = groupSum(base, g, xp).fma(FloatVector.broadcast(F, groupScale(r, g) * unscale), t0);
+            t1 = groupSum(base, g + 1, xp).fma(FloatVector.broadcast(F, groupScale(r, g + 1) * unscale), t1);
         }
-        if (g < fullGroups) t0 = groupSum(base, g, xp).fma(FloatVector.broadcast(F, groupScale(r, g)), t0);
+        if (g < fullGroups) t0 = groupSum(base, g, xp).fma(FloatVector.broadcast(F, groupScale(r, g) * unscale), t0);
         float s = t0.add(t1).reduceLanes(VectorOperators.ADD);
         if (fullGroups < scaleCols) {
             float p = 0;
@@ -148,8 +154,8 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
             if (g0 + GROUP <= cols) {
                 for (int c = 0; c < GROUP; c += 2 * L) {
                     IntVector v = bytes(base + (g0 + c) / 2);
-                    low(v).mul(s).intoArray(dst, d + c);
-                    high(v).mul(s).intoArray(dst, d + c + L);
+                    low(v).mul(UNBIAS).mul(s).intoArray(dst, d + c);
+                    high(v).mul(UNBIAS).mul(s).intoArray(dst, d + c + L);
                 }
             } else {
                 for (int c = g0; c < cols; c += 2) {

@@ -60,6 +60,31 @@ public final class VectorMath {
         return s;
     }
 
+    /**
+     * The power-of-two exponent k by which the decode kernels pre-scale x. Their SIMD decoders build
+     * floats equal to a code's value times 2^-bias; multiplying those by 2^bias per weight would cost a
+     * multiply per vector, so x is scaled instead, once per call, to put max|x| near 2^100: then the
+     * products stay normal floats (no subnormal rounding) and far from overflow, and the sums are the
+     * exact-value sums times 2^(k-bias), undone with the per-block scale. k is clamped so that
+     * 2^k and 2^(bias-k) are normal floats.
+     */
+    static int prescaleExponent(float[] x, int xo, int n, int bias) {
+        FloatVector m = FloatVector.zero(F);
+        int i = 0;
+        for (int ub = F.loopBound(n); i < ub; i += L) m = m.max(FloatVector.fromArray(F, x, xo + i).abs());
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) max = Math.max(max, Math.abs(x[xo + i]));
+        int e = Float.isNaN(max) ? Float.MAX_EXPONENT + 1 : Math.getExponent(max);
+        return Math.clamp(100 - e, bias + Float.MIN_EXPONENT, Float.MAX_EXPONENT);
+    }
+
+    /** dst[d+i] = f·src[so+i], i < n. */
+    static void scale(float[] src, int so, float f, float[] dst, int d, int n) {
+        int i = 0;
+        for (int ub = F.loopBound(n); i < ub; i += L) FloatVector.fromArray(F, src, so + i).mul(f).intoArray(dst, d + i);
+        for (; i < n; i++) dst[d + i] = src[so + i] * f;
+    }
+
     /** out = w ⊙ x / sqrt(mean(x²) + eps); w may be null for the unweighted norm. In place allowed. */
     public static void rmsNorm(float[] x, int xo, float[] w, float eps, float[] out, int oo, int n) {
         double ss = 0;

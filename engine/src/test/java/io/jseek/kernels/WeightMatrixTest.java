@@ -80,10 +80,14 @@ class WeightMatrixTest {
      * checks the results (and that nothing outside the range was written).
      */
     static void check(WeightMatrix w, int T, int r0, int r1, Random rnd, String what) {
+        check(w, T, r0, r1, 1f, rnd, what);
+    }
+
+    static void check(WeightMatrix w, int T, int r0, int r1, float xScale, Random rnd, String what) {
         int cols = w.cols(), rows = w.rows();
         int xOff = rnd.nextInt(5), xStride = cols + rnd.nextInt(4), yOff = rnd.nextInt(5), yStride = rows + rnd.nextInt(4);
         float[] x = new float[xOff + (T - 1) * xStride + cols + 3];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian() * xScale;
         float[] y = new float[yOff + (T - 1) * yStride + rows + 3], ref = new float[y.length];
         Arrays.fill(y, 12345f);
         Arrays.fill(ref, 12345f);
@@ -133,6 +137,18 @@ class WeightMatrixTest {
             for (int cols : new int[]{80, 96, 192, 256, 384}) {
                 WeightMatrix w = random(f, 133, cols, rnd, null);
                 for (int T : TOKENS) check(w, T, 5, 133, rnd, f + " 133x" + cols);
+            }
+        }
+    }
+
+    /** The decode kernels pre-scale x by a power of two; inputs far from 1 (and zero) must not lose precision. */
+    @Test
+    void inputMagnitudes() {
+        Random rnd = new Random(9);
+        for (Format f : Format.values()) {
+            WeightMatrix w = random(f, 40, 272, rnd, null);
+            for (float xScale : new float[]{0f, 1e-30f, 1e-8f, 1e8f, 1e25f}) {
+                for (int T : new int[]{1, 4}) check(w, T, 0, 40, xScale, rnd, f + " |x|~" + xScale);
             }
         }
     }
