@@ -101,11 +101,17 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
             return;
         }
         int k = VectorMath.prescaleExponent(x, xOff, cols, BIAS);
-        float[] xp = Scratch.get().xp(cols);
+        Scratch scratch = Scratch.get();
+        float[] xp = scratch.xp(cols);
+        byte[] sb = scratch.scales(scaleCols);
         pack(x, xOff, cols, xp, 0);
         VectorMath.scale(xp, 0, Math.scalb(1f, k), xp, 0, fullGroups * GROUP);
         float unscale = Math.scalb(1f, BIAS - k);
-        for (int r = r0; r < r1; r++) y[yOff + r] = dotRow(r, xp, unscale);
+        for (int r = r0; r < r1; r++) {
+            // per-group scalar reads from the mapped scales cost a bounds check each; one bulk copy per row does not
+            MemorySegment.copy(scale, ValueLayout.JAVA_BYTE, (long) r * scaleCols, sb, 0, scaleCols);
+            y[yOff + r] = dotRow(r, xp, unscale, sb);
+        }
     }
 
     /**
@@ -113,15 +119,15 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
      * totals (alternating, so consecutive groups do not wait on each other's FMA). The full groups
      * of {@code xp} hold x times 2^k, {@code unscale} is 2^(126-k); the partial group is plain.
      */
-    private float dotRow(int r, float[] xp, float unscale) {
+    private float dotRow(int r, float[] xp, float unscale, byte[] sb) {
         long base = (long) r * (cols / 2);
         FloatVector t0 = FloatVector.zero(F), t1 = t0;
         int g = 0;
         for (; g + 1 < fullGroups; g += 2) {
-            t0 = groupSum(base, g, xp).fma(FloatVector.broadcast(F, groupScale(r, g) * unscale), t0);
-            t1 = groupSum(base, g + 1, xp).fma(FloatVector.broadcast(F, groupScale(r, g + 1) * unscale), t1);
+            t0 = groupSum(base, g, xp).fma(FloatVector.broadcast(F, Codecs.E8M0[sb[g] & 0xFF] * unscale), t0);
+            t1 = groupSum(base, g + 1, xp).fma(FloatVector.broadcast(F, Codecs.E8M0[sb[g + 1] & 0xFF] * unscale), t1);
         }
-        if (g < fullGroups) t0 = groupSum(base, g, xp).fma(FloatVector.broadcast(F, groupScale(r, g) * unscale), t0);
+        if (g < fullGroups) t0 = groupSum(base, g, xp).fma(FloatVector.broadcast(F, Codecs.E8M0[sb[g] & 0xFF] * unscale), t0);
         float s = t0.add(t1).reduceLanes(VectorOperators.ADD);
         if (fullGroups < scaleCols) {
             float p = 0;
@@ -129,7 +135,7 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
                 int b = q.get(ValueLayout.JAVA_BYTE, base + c / 2) & 0xFF;
                 p += Codecs.E2M1[b & 0xF] * xp[c] + Codecs.E2M1[b >>> 4] * xp[c + 1];
             }
-            s += p * groupScale(r, fullGroups);
+            s += p * Codecs.E8M0[sb[fullGroups] & 0xFF];
         }
         return s;
     }

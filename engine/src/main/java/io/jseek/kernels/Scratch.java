@@ -7,6 +7,7 @@ package io.jseek.kernels;
 final class Scratch {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
     private float[] xp = new float[0], tile = new float[0], acc = new float[0];
+    private byte[] scales = new byte[0];
 
     private Scratch() {
     }
@@ -23,6 +24,12 @@ final class Scratch {
     float[] tile(int n) {
         if (tile.length < n) tile = new float[n];
         return tile;
+    }
+
+    /** One row's scale bytes, copied from the mapped file in one bounds-checked bulk read. */
+    byte[] scales(int n) {
+        if (scales.length < n) scales = new byte[n];
+        return scales;
     }
 
     float[] acc(int n) {
