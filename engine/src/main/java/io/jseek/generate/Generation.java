@@ -41,6 +41,15 @@ public final class Generation implements TokenSink {
         if (cancelled) s.cancel();
     }
 
+    public int promptTokens() {
+        return sequence.promptLength();
+    }
+
+    /** Prompt tokens served from the prefix cache; final once the first delta arrived. */
+    public int cachedTokens() {
+        return sequence.cachedTokens();
+    }
+
     /** Ends generation at the next step; the result's finish reason is CANCELLED. */
     public void cancel() {
         cancelled = true;
