@@ -1,29 +1,44 @@
 package io.jseek.generate;
 
 import io.jseek.model.Transformer;
+import io.jseek.text.ChatEncoder;
+import io.jseek.text.ChatRequest;
+import io.jseek.text.OutputParser;
+import io.jseek.text.StreamDecoder;
+import io.jseek.text.Tokenizer;
+import io.jseek.text.V4Format;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The embedding API: a loaded model, its text codec and the {@link Scheduler} that serves many
- * requests concurrently. {@link #start} streams one reply to a listener; {@link #generate} blocks.
+ * The embedding API: a loaded model with its tokenizer and the {@link Scheduler} that serves many
+ * requests concurrently. {@link #chat(ChatRequest, SamplingParams, ChatListener)} streams one reply;
+ * {@link #chat(ChatRequest, SamplingParams)} blocks for it. Thread-safe.
  */
 public final class ChatEngine implements AutoCloseable {
     private final Transformer model;
-    private final TextCodec codec;
+    private final Tokenizer tokenizer;
     private final Scheduler scheduler;
+    private final int eosId, thinkEndId;
 
-    public ChatEngine(Transformer model, TextCodec codec, Scheduler.Config config) {
+    public ChatEngine(Transformer model, Tokenizer tokenizer, Scheduler.Config config) {
         this.model = model;
-        this.codec = codec;
+        this.tokenizer = tokenizer;
         this.scheduler = new Scheduler(model, config);
+        int eos = tokenizer.specialId(V4Format.EOS);
+        this.eosId = eos >= 0 ? eos : model.config().eosTokenId();
+        this.thinkEndId = tokenizer.specialId(V4Format.THINK_END);
     }
 
-    /** Loads a checkpoint directory with its text codec. */
+    /** Loads a checkpoint directory and the tokenizer.json beside its weights. */
     public static ChatEngine load(Path dir, int threads, Scheduler.Config config) {
+        Path tj = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tj)) throw new IllegalArgumentException("no tokenizer.json in " + dir);
+        Tokenizer tok = Tokenizer.load(tj);
         Transformer m = Transformer.load(dir, threads);
         try {
-            return new ChatEngine(m, new AsciiCodec(m.config().vocabSize()), config);
+            return new ChatEngine(m, tok, config);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -34,35 +49,50 @@ public final class ChatEngine implements AutoCloseable {
         return model;
     }
 
-    public TextCodec codec() {
-        return codec;
+    public Tokenizer tokenizer() {
+        return tokenizer;
     }
 
     public Scheduler scheduler() {
         return scheduler;
     }
 
-    public int countTokens(String prompt) {
-        return codec.encode(prompt).length;
+    /** Prompt tokens of a request, as {@link Usage#promptTokens()} will report them. */
+    public int countTokens(ChatRequest request) {
+        return tokenizer.encode(ChatEncoder.encode(request)).length;
     }
 
     /**
-     * Starts generating after {@code prompt} (already rendered). With {@code thinking}, the reply
-     * opens in the reasoning phase, which ends at {@code </think>}.
+     * Starts a chat reply; deltas go to {@code listener} (may be null) on the engine thread.
      *
+     * @param toolsEnabled parse DSML tool calls (false for tool_choice "none": they are swallowed)
      * @throws PromptTooLongException if the prompt fills the context
      * @throws OverloadedException    if the server is saturated
      */
-    public Generation start(String prompt, boolean thinking, GenerationParams params, ChatListener listener) {
-        int[] ids = codec.encode(prompt);
-        Generation g = new Generation(thinking, params.stop(), codec.detokenizer(), listener);
-        g.attach(scheduler.submit(ids, params, g));
-        return g;
+    public Generation chat(ChatRequest request, boolean toolsEnabled, SamplingParams params, ChatListener listener) {
+        return start(ChatEncoder.encode(request), request.thinking(), toolsEnabled, params, listener);
     }
 
-    /** Blocking form of {@link #start}. */
-    public ChatResult generate(String prompt, boolean thinking, GenerationParams params) throws InterruptedException {
-        return start(prompt, thinking, params, null).await();
+    public Generation chat(ChatRequest request, SamplingParams params, ChatListener listener) {
+        return chat(request, !request.tools().isEmpty(), params, listener);
+    }
+
+    /** Blocking chat: the complete reply. */
+    public ChatResult chat(ChatRequest request, SamplingParams params) throws InterruptedException {
+        return chat(request, params, null).await();
+    }
+
+    /** Raw completion of {@code prompt} (no chat template, no reasoning or tool parsing). */
+    public Generation complete(String prompt, SamplingParams params, ChatListener listener) {
+        return start(prompt, false, false, params, listener);
+    }
+
+    private Generation start(String prompt, boolean thinking, boolean tools, SamplingParams params, ChatListener listener) {
+        int[] ids = tokenizer.encode(prompt);
+        Generation g = new Generation(new StreamDecoder(tokenizer), new OutputParser(thinking, tools), thinking,
+                params.stop(), eosId, thinkEndId, listener);
+        g.attach(scheduler.submit(ids, params, g));
+        return g;
     }
 
     @Override

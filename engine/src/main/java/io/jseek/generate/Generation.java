@@ -1,39 +1,49 @@
 package io.jseek.generate;
 
+import io.jseek.text.OutputEvent;
+import io.jseek.text.OutputParser;
+import io.jseek.text.ParsedOutput;
+import io.jseek.text.StreamDecoder;
+import io.jseek.text.ToolCall;
+
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One chat request in flight: turns the scheduler's tokens into reasoning/content deltas for a
- * {@link ChatListener}, applies stop strings to the content phase only (with hold-back, so a
- * partially matched stop string is never streamed), and completes with a {@link ChatResult}.
+ * One chat request in flight, as the scheduler's {@link TokenSink}: detokenizes incrementally, parses
+ * reasoning / content / tool calls, applies stop strings to the content only (never to the reasoning,
+ * spec §5.7), forwards deltas to a {@link ChatListener} and completes with a {@link ChatResult}.
  */
 public final class Generation implements TokenSink {
-    private static final String THINK_END = "</think>";
-
-    private final TextCodec.Detokenizer detok;
+    private final StreamDecoder decoder;
+    private final OutputParser parser;
+    private final StopMatcher stops;
+    private final List<String> stopStrings;
+    private final int eosId, thinkEndId;
     private final ChatListener listener;
-    private final List<String> stops;
-    private final int holdBack;
     private final CompletableFuture<ChatResult> done = new CompletableFuture<>();
-    private final StringBuilder reasoning = new StringBuilder(), content = new StringBuilder();
-    private final StringBuilder pending = new StringBuilder(); // decoded text not yet routed
-    private boolean inReasoning;
+    private final StringBuilder contentSeen = new StringBuilder(); // content before stop matching
+    private final StringBuilder content = new StringBuilder();
+    private final List<String> callIds = new ArrayList<>();
+    private boolean reasoningOpen;
     private int reasoningTokens;
-    private String stopMatched;
     private volatile Sequence sequence;
     private volatile boolean cancelled;
 
-    Generation(boolean thinking, List<String> stops, TextCodec.Detokenizer detok, ChatListener listener) {
-        this.inReasoning = thinking;
-        this.stops = stops;
-        this.detok = detok;
+    Generation(StreamDecoder decoder, OutputParser parser, boolean thinking, List<String> stops, int eosId, int thinkEndId,
+               ChatListener listener) {
+        this.decoder = decoder;
+        this.parser = parser;
+        this.stopStrings = stops;
+        this.stops = new StopMatcher(stops);
+        this.eosId = eosId;
+        this.thinkEndId = thinkEndId;
+        this.reasoningOpen = thinking;
         this.listener = listener == null ? new ChatListener() {
         } : listener;
-        int h = THINK_END.length() - 1;
-        for (String s : stops) h = Math.max(h, s.length() - 1);
-        this.holdBack = h;
     }
 
     void attach(Sequence s) {
@@ -72,45 +82,34 @@ public final class Generation implements TokenSink {
 
     @Override
     public boolean onToken(int id) {
-        if (inReasoning) reasoningTokens++;
-        pending.append(detok.next(id));
-        return route(false);
+        if (reasoningOpen) reasoningTokens++;
+        if (id == thinkEndId) reasoningOpen = false;
+        if (id == eosId) return false;
+        return route(parser.feed(decoder.add(id)));
     }
 
-    /** Moves pending text to reasoning or content; false once a stop string matched. */
-    private boolean route(boolean end) {
-        if (inReasoning) {
-            int k = pending.indexOf(THINK_END);
-            if (k >= 0) {
-                emitReasoning(pending.substring(0, k));
-                pending.delete(0, k + THINK_END.length());
-                inReasoning = false;
-            } else {
-                int safe = end ? pending.length() : Math.max(0, pending.length() - (THINK_END.length() - 1));
-                emitReasoning(pending.substring(0, safe));
-                pending.delete(0, safe);
-                return true;
+    /** Forwards parser events; false once a stop string ended the content. */
+    private boolean route(List<OutputEvent> events) {
+        for (OutputEvent e : events) {
+            switch (e) {
+                case OutputEvent.ReasoningDelta(String t) -> listener.onReasoning(t);
+                case OutputEvent.ContentDelta(String t) -> {
+                    reasoningOpen = false;
+                    contentSeen.append(t);
+                    StopMatcher.Step step = stops.push(t);
+                    emitContent(step.emit());
+                    if (step.stopped()) return false;
+                }
+                case OutputEvent.ToolCallBegin(int index, String name) -> {
+                    reasoningOpen = false;
+                    String callId = "call_" + String.format("%02d", index) + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+                    callIds.add(callId);
+                    listener.onToolCall(index, callId, name);
+                }
+                case OutputEvent.ToolCallArguments(int index, String fragment) -> listener.onToolArguments(index, fragment);
             }
         }
-        for (String s : stops) {
-            int k = pending.indexOf(s);
-            if (k >= 0) {
-                emitContent(pending.substring(0, k));
-                pending.setLength(0);
-                stopMatched = s;
-                return false;
-            }
-        }
-        int safe = end || stops.isEmpty() ? pending.length() : Math.max(0, pending.length() - holdBack);
-        emitContent(pending.substring(0, safe));
-        pending.delete(0, safe);
         return true;
-    }
-
-    private void emitReasoning(String s) {
-        if (s.isEmpty()) return;
-        reasoning.append(s);
-        listener.onReasoning(s);
     }
 
     private void emitContent(String s) {
@@ -121,16 +120,44 @@ public final class Generation implements TokenSink {
 
     @Override
     public void onEnd(Sequence s, FinishReason reason, Throwable error) {
-        if (stopMatched == null) {
-            pending.append(detok.flush());
-            route(true);
+        ChatResult r;
+        try {
+            String stopped = stopSequence();
+            if (stopped == null) {
+                route(parser.feed(decoder.flush()));
+                route(parser.finish());
+                stopped = stopSequence();
+                if (stopped == null) emitContent(stops.flush());
+            } else {
+                parser.finish();
+            }
+            ParsedOutput out = parser.result();
+            List<ToolCall> calls = new ArrayList<>();
+            for (int i = 0; i < out.toolCalls().size(); i++) {
+                ToolCall c = out.toolCalls().get(i);
+                calls.add(new ToolCall(i < callIds.size() ? callIds.get(i) : "call_" + i, c.name(), c.arguments()));
+            }
+            if (reason == FinishReason.STOP && !calls.isEmpty()) reason = FinishReason.TOOL_CALLS;
+            Usage usage = new Usage(s.promptLength(), s.cachedTokens(), s.generated(), reasoningTokens);
+            r = new ChatResult(out.reasoningContent(), content.toString(), calls, usage, reason, stopped, error);
+        } catch (RuntimeException e) {
+            Usage usage = new Usage(s.promptLength(), s.cachedTokens(), s.generated(), reasoningTokens);
+            r = new ChatResult("", content.toString(), List.of(), usage, FinishReason.ERROR, null, e);
         }
-        Usage usage = new Usage(s.promptLength(), s.cachedTokens(), s.generated(), reasoningTokens);
-        ChatResult r = new ChatResult(reasoning.toString(), content.toString(), List.of(), usage, reason, stopMatched, error);
         try {
             listener.onFinish(r);
         } finally {
             done.complete(r);
         }
+    }
+
+    /** The stop string that ended the content: the one found where the emitted content ends. */
+    private String stopSequence() {
+        if (!stops.stopped()) return null;
+        String best = null;
+        for (String st : stopStrings) {
+            if (contentSeen.indexOf(st, content.length()) == content.length() && (best == null || st.length() > best.length())) best = st;
+        }
+        return best;
     }
 }

@@ -34,7 +34,7 @@ public final class Scheduler implements AutoCloseable {
 
     private final Transformer model;
     private final Config config;
-    private final int eos, vocab;
+    private final int vocab;
     private final long freshStateBytes;
     private final Object lock = new Object();
     private final ArrayDeque<Sequence> pending = new ArrayDeque<>();   // guarded by lock
@@ -49,7 +49,6 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler(Transformer model, Config config) {
         this.model = model;
         this.config = config;
-        this.eos = model.config().eosTokenId();
         this.vocab = model.config().vocabSize();
         this.cache = new PrefixCache(config.cacheEntries());
         this.freshStateBytes = model.newState().bytes();
@@ -61,19 +60,20 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Queues a prompt. {@code params.maxTokens()} is capped to the room left in the context.
+     * Queues a prompt. {@code params.maxTokens()} (null: no limit) is capped to the room left in the context.
      *
      * @throws PromptTooLongException if the prompt fills the context
      * @throws OverloadedException    if the queue is full
      */
-    public Sequence submit(int[] prompt, GenerationParams params, TokenSink sink) {
+    public Sequence submit(int[] prompt, SamplingParams params, TokenSink sink) {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
         if (prompt.length >= config.contextSize()) throw new PromptTooLongException(prompt.length, config.contextSize());
         for (int id : prompt) {
             if (id < 0 || id >= vocab) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary");
         }
-        int maxNew = Math.min(params.maxTokens(), config.contextSize() - prompt.length);
-        Sequence s = new Sequence(prompt, maxNew, params, sink);
+        int room = config.contextSize() - prompt.length;
+        int maxNew = params.maxTokens() == null ? room : Math.min(params.maxTokens(), room);
+        Sequence s = new Sequence(prompt, maxNew, params, vocab, sink);
         synchronized (lock) {
             if (closed) throw new IllegalStateException("the scheduler is closed");
             if (pending.size() >= config.queueLimit() + Math.max(0, config.parallel() - activeCount))
@@ -210,7 +210,7 @@ public final class Scheduler implements AutoCloseable {
         int id = s.sampleAndAppend();
         generatedTokens.incrementAndGet();
         boolean more = s.sink().onToken(id);
-        if (id == eos || !more) return FinishReason.STOP;
+        if (!more) return FinishReason.STOP; // EOS or a stop string, as the sink decides
         if (s.generated() >= s.maxNew()) return FinishReason.LENGTH;
         return null;
     }

@@ -4,10 +4,14 @@ import io.jseek.generate.ChatEngine;
 import io.jseek.generate.ChatResult;
 import io.jseek.generate.FinishReason;
 import io.jseek.generate.Generation;
-import io.jseek.generate.GenerationParams;
-import io.jseek.generate.ToolCallResult;
+import io.jseek.generate.SamplingParams;
 import io.jseek.generate.Usage;
 import io.jseek.json.Json;
+import io.jseek.text.ChatMessage;
+import io.jseek.text.ChatRequest;
+import io.jseek.text.ReasoningEffort;
+import io.jseek.text.ToolCall;
+import io.jseek.text.ToolSpec;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,25 +28,26 @@ final class AnthropicApi {
     }
 
     void countTokens(Call call, Map<String, Object> body) throws IOException {
-        call.sendJson(200, Js.obj("input_tokens", engine.countTokens(conversation(body).render())));
+        call.sendJson(200, Js.obj("input_tokens", engine.countTokens(request(body))));
     }
 
     void messages(Call call, Map<String, Object> body) throws IOException, InterruptedException {
         String model = Js.string(body, "model", "deepseek-v4-flash");
-        Conversation conv = conversation(body);
-        GenerationParams params = OpenAiApi.params(body, engine.scheduler().config().contextSize());
+        ChatRequest req = request(body);
+        Map<String, Object> tc = Js.object(body, "tool_choice");
+        boolean tools = !req.tools().isEmpty() && (tc == null || !"none".equals(tc.get("type")));
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         boolean stream = Js.bool(body, "stream", false);
         Relay relay = new Relay();
-        Generation g = engine.start(conv.render(), conv.thinking(), params, stream ? relay : null);
+        Generation g = engine.chat(req, tools, sampling(body), stream ? relay : null);
         if (!stream) {
             ChatResult r = g.await();
             if (r.finishReason() == FinishReason.ERROR) throw ApiException.internal("generation failed: " + r.error());
             List<Object> content = new ArrayList<>();
-            if (conv.thinking() && !r.reasoning().isEmpty())
+            if (req.thinking() && !r.reasoning().isEmpty())
                 content.add(Js.obj("type", "thinking", "thinking", r.reasoning(), "signature", signature(id)));
             if (!r.content().isEmpty() || r.toolCalls().isEmpty()) content.add(Js.obj("type", "text", "text", r.content()));
-            for (ToolCallResult c : r.toolCalls())
+            for (ToolCall c : r.toolCalls())
                 content.add(Js.obj("type", "tool_use", "id", c.id(), "name", c.name(), "input", Json.parse(c.arguments())));
             call.sendJson(200, Js.obj("id", id, "type", "message", "role", "assistant", "model", model, "content", content,
                     "stop_reason", stopReason(r), "stop_sequence", r.stopSequence(), "usage", usage(r.usage())));
@@ -158,47 +163,80 @@ final class AnthropicApi {
                 "cache_creation_input_tokens", 0, "cache_read_input_tokens", u.cachedTokens());
     }
 
-    /** system (string or text blocks) + messages (string or blocks) → the neutral conversation (spec §2.4). */
-    static Conversation conversation(Map<String, Object> body) {
-        List<Conversation.Message> out = new ArrayList<>();
+    /** Anthropic sampling fields in OpenAI spelling, so one validator serves both dialects. */
+    private static SamplingParams sampling(Map<String, Object> body) {
+        Map<String, Object> b = Js.obj("temperature", body.get("temperature"), "top_p", body.get("top_p"),
+                "top_k", body.get("top_k"), "max_tokens", body.get("max_tokens"), "stop", body.get("stop_sequences"));
+        return OpenAiApi.sampling(b);
+    }
+
+    /** system (string or text blocks) + messages (string or blocks) → a V4 chat request (spec §2.4). */
+    static ChatRequest request(Map<String, Object> body) {
+        List<ChatMessage> out = new ArrayList<>();
         Object system = body.get("system");
-        if (system != null) out.add(new Conversation.Message("system", blocksText(system, "system"), null, null));
+        if (system != null) out.add(ChatMessage.system(blocksText(system, "system")));
         List<?> raw = Js.list(body, "messages");
         if (raw == null || raw.isEmpty()) throw ApiException.invalid("messages: must be a non-empty array");
         for (int i = 0; i < raw.size(); i++) {
             Map<String, Object> m = Js.asObject(raw.get(i), "messages." + i);
-            String role = Js.string(m, "role", null);
-            if (role == null || !(role.equals("user") || role.equals("assistant") || role.equals("system")))
-                throw ApiException.invalid("messages." + i + ".role: must be 'user' or 'assistant'");
+            String role = Js.string(m, "role", "");
             Object content = m.get("content");
-            if (content instanceof String s || role.equals("system")) {
-                out.add(new Conversation.Message(role, content instanceof String s2 ? s2 : blocksText(content, "messages." + i), null, null));
-                continue;
-            }
-            if (!(content instanceof List<?> blocks)) throw ApiException.invalid("messages." + i + ".content: must be a string or an array of blocks");
-            StringBuilder text = new StringBuilder(), thinking = new StringBuilder();
-            List<ToolCallResult> calls = new ArrayList<>();
-            for (Object o : blocks) {
-                Map<String, Object> b = Js.asObject(o, "messages." + i + ".content[]");
-                switch (Js.string(b, "type", "")) {
-                    case "text" -> text.append(Js.string(b, "text", ""));
-                    case "thinking" -> thinking.append(Js.string(b, "thinking", ""));
-                    case "tool_use" -> calls.add(new ToolCallResult(Js.string(b, "id", ""), Js.string(b, "name", ""),
-                            Json.write(b.get("input") == null ? Js.obj() : b.get("input"))));
-                    case "tool_result" -> {
-                        Object c = b.get("content");
-                        out.add(new Conversation.Message("tool", c == null ? "" : blocksText(c, "tool_result.content"), null, null));
-                    }
-                    default -> { // images, documents, redacted thinking…: not supported by the text model
+            switch (role) {
+                case "system" -> out.add(ChatMessage.system(blocksText(content, "messages." + i + ".content")));
+                case "user", "assistant" -> {
+                    if (content instanceof String text) {
+                        out.add(role.equals("user") ? ChatMessage.user(text) : ChatMessage.assistant(null, text, null));
+                    } else if (content instanceof List<?> blocks) {
+                        blocks(role, blocks, "messages." + i + ".content", out);
+                    } else {
+                        throw ApiException.invalid("messages." + i + ".content: must be a string or an array of content blocks");
                     }
                 }
+                default -> throw ApiException.invalid("messages." + i + ".role: must be 'user' or 'assistant'");
             }
-            if (role.equals("assistant")) out.add(new Conversation.Message(role, text.toString(), thinking.toString(), calls));
-            else if (!text.isEmpty()) out.add(new Conversation.Message(role, text.toString(), null, null));
         }
-        Map<String, Object> t = Js.object(body, "thinking");
-        boolean thinking = t != null && !"disabled".equals(Js.string(t, "type", "enabled"));
-        return new Conversation(out, thinking);
+        List<ToolSpec> tools = new ArrayList<>();
+        List<?> rawTools = Js.list(body, "tools");
+        if (rawTools != null) {
+            for (Object o : rawTools) {
+                Map<String, Object> t = Js.asObject(o, "tools[]");
+                String name = Js.string(t, "name", null);
+                if (name == null) continue; // server tools (web search…) have no schema to render
+                Map<String, Object> f = Js.obj("name", name, "description", Js.string(t, "description", ""),
+                        "parameters", t.get("input_schema") == null ? Js.obj("type", "object") : t.get("input_schema"));
+                tools.add(new ToolSpec(name, f));
+            }
+        }
+        Map<String, Object> th = Js.object(body, "thinking");
+        boolean thinking = th != null && !"disabled".equals(Js.string(th, "type", "enabled")); // adaptive counts as on
+        Map<String, Object> oc = Js.object(body, "output_config");
+        String effort = oc == null ? null : Js.string(oc, "effort", null);
+        ReasoningEffort e = effort == null ? ReasoningEffort.HIGH : ReasoningEffort.parse(effort);
+        if (e == ReasoningEffort.NONE) e = ReasoningEffort.HIGH; // thinking.type decides, not the effort
+        return new ChatRequest(out, tools, thinking, e, true);
+    }
+
+    /** One message's blocks in order: tool results become tool messages, the rest one user/assistant turn. */
+    private static void blocks(String role, List<?> blocks, String path, List<ChatMessage> out) {
+        StringBuilder text = new StringBuilder(), thinking = new StringBuilder();
+        List<ToolCall> calls = new ArrayList<>();
+        for (Object o : blocks) {
+            Map<String, Object> b = Js.asObject(o, path + "[]");
+            switch (Js.string(b, "type", "")) {
+                case "text" -> text.append(text.isEmpty() ? "" : "\n\n").append(Js.string(b, "text", ""));
+                case "thinking" -> thinking.append(Js.string(b, "thinking", ""));
+                case "tool_use" -> calls.add(new ToolCall(Js.string(b, "id", ""), Js.string(b, "name", ""),
+                        Json.write(b.get("input") == null ? Js.obj() : b.get("input"))));
+                case "tool_result" -> {
+                    Object c = b.get("content");
+                    out.add(ChatMessage.tool(Js.string(b, "tool_use_id", ""), c == null ? "" : blocksText(c, path + "[].content")));
+                }
+                default -> { // images, documents, redacted thinking…: the text model cannot use them
+                }
+            }
+        }
+        if (role.equals("assistant")) out.add(ChatMessage.assistant(thinking.toString(), text.toString(), calls));
+        else if (!text.isEmpty()) out.add(ChatMessage.user(text.toString()));
     }
 
     /** A string, or text blocks joined with blank lines. */

@@ -4,16 +4,18 @@ import io.jseek.generate.ChatEngine;
 import io.jseek.generate.ChatResult;
 import io.jseek.generate.FinishReason;
 import io.jseek.generate.Generation;
-import io.jseek.generate.GenerationParams;
-import io.jseek.generate.ToolCallResult;
+import io.jseek.generate.SamplingParams;
 import io.jseek.generate.Usage;
+import io.jseek.text.ChatRequest;
+import io.jseek.text.ChatRequestParser;
+import io.jseek.text.ToolCall;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** OpenAI / DeepSeek dialect: chat completions, raw completions and the model list. */
 final class OpenAiApi {
@@ -34,12 +36,19 @@ final class OpenAiApi {
 
     void chat(Call call, Map<String, Object> body) throws IOException, InterruptedException {
         String model = Js.string(body, "model", modelIds.getFirst());
-        Conversation conv = new Conversation(messages(body), thinking(body, model));
-        GenerationParams params = params(body, engine.scheduler().config().contextSize());
+        ChatRequest req = ChatRequestParser.parse(body);
+        if (model.startsWith("deepseek-chat") && !body.containsKey("thinking") && !body.containsKey("chat_template_kwargs")
+                && !body.containsKey("reasoning_effort")) {
+            req = new ChatRequest(req.messages(), req.tools(), false, req.effort(), req.dropThinking()); // the alias's default
+        }
+        boolean tools = !req.tools().isEmpty() && !"none".equals(body.get("tool_choice"));
+        SamplingParams params = sampling(body);
         boolean stream = Js.bool(body, "stream", false);
         Map<String, Object> so = Js.object(body, "stream_options");
         boolean includeUsage = so != null && Js.bool(so, "include_usage", false);
-        run(call, conv.render(), conv.thinking(), params, stream, includeUsage, model, true);
+        Relay relay = new Relay();
+        Generation g = engine.chat(req, tools, params, stream ? relay : null);
+        run(call, g, relay, req.thinking(), stream, includeUsage, model, true);
     }
 
     void completions(Call call, Map<String, Object> body) throws IOException, InterruptedException {
@@ -47,19 +56,19 @@ final class OpenAiApi {
         Object p = body.get("prompt");
         if (p instanceof List<?> l && l.size() == 1 && l.getFirst() instanceof String s) p = s;
         if (!(p instanceof String prompt) || prompt.isEmpty()) throw ApiException.invalid("'prompt' must be a non-empty string");
-        Map<String, Object> withDefault = new java.util.LinkedHashMap<>(body);
-        withDefault.putIfAbsent("max_tokens", 16L);
-        GenerationParams params = params(withDefault, engine.scheduler().config().contextSize());
+        Map<String, Object> withDefault = new LinkedHashMap<>(body);
+        withDefault.putIfAbsent("max_tokens", 16L); // OpenAI's legacy default
+        boolean stream = Js.bool(body, "stream", false);
         Map<String, Object> so = Js.object(body, "stream_options");
-        run(call, prompt, false, params, Js.bool(body, "stream", false), so != null && Js.bool(so, "include_usage", false), model, false);
+        Relay relay = new Relay();
+        Generation g = engine.complete(prompt, sampling(withDefault), stream ? relay : null);
+        run(call, g, relay, false, stream, so != null && Js.bool(so, "include_usage", false), model, false);
     }
 
-    private void run(Call call, String prompt, boolean thinking, GenerationParams params, boolean stream,
+    private void run(Call call, Generation g, Relay relay, boolean thinking, boolean stream,
                      boolean includeUsage, String model, boolean chat) throws IOException, InterruptedException {
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
-        Relay relay = new Relay();
-        Generation g = engine.start(prompt, thinking, params, stream ? relay : null);
         if (!stream) {
             ChatResult r = g.await();
             if (r.finishReason() == FinishReason.ERROR) throw ApiException.internal("generation failed: " + r.error());
@@ -127,7 +136,7 @@ final class OpenAiApi {
         if (thinking) m.put("reasoning_content", r.reasoning());
         if (!r.toolCalls().isEmpty()) {
             List<Object> calls = new ArrayList<>();
-            for (ToolCallResult c : r.toolCalls())
+            for (ToolCall c : r.toolCalls())
                 calls.add(Js.obj("id", c.id(), "type", "function", "function", Js.obj("name", c.name(), "arguments", c.arguments())));
             m.put("tool_calls", calls);
         }
@@ -150,71 +159,16 @@ final class OpenAiApi {
                 "prompt_cache_hit_tokens", u.cachedTokens(), "prompt_cache_miss_tokens", u.missTokens());
     }
 
-    /** Sampling settings; max_tokens above the context is capped by the scheduler, not refused. */
-    static GenerationParams params(Map<String, Object> body, int contextSize) {
-        Long max = Js.integer(body, "max_tokens");
-        if (max == null) max = Js.integer(body, "max_completion_tokens");
-        if (max != null && max < 1) throw ApiException.invalid("'max_tokens' must be >= 1");
-        int maxTokens = max == null ? contextSize : (int) Math.min(max, contextSize);
-        double temperature = Js.number(body, "temperature", 1.0);
-        if (temperature < 0 || temperature > 2) throw ApiException.invalid("'temperature' must be between 0 and 2");
-        double topP = Js.number(body, "top_p", 1.0);
-        if (topP <= 0 || topP > 1) throw ApiException.invalid("'top_p' must be in (0, 1]");
-        Long seed = Js.integer(body, "seed");
-        List<String> stop = Js.strings(body, body.containsKey("stop_sequences") ? "stop_sequences" : "stop");
-        for (String s : stop) if (s.isEmpty()) throw ApiException.invalid("stop strings must not be empty");
-        return new GenerationParams(maxTokens, temperature, topP, seed != null ? seed : ThreadLocalRandom.current().nextLong(), stop);
-    }
-
-    /** Thinking on by default (DeepSeek V4), off for deepseek-chat, {@code thinking.type} or effort "none". */
-    static boolean thinking(Map<String, Object> body, String model) {
-        Map<String, Object> t = Js.object(body, "thinking");
-        if (t != null) return !"disabled".equals(Js.string(t, "type", "enabled"));
-        Map<String, Object> kw = Js.object(body, "chat_template_kwargs");
-        if (kw != null) {
-            Object v = kw.containsKey("thinking") ? kw.get("thinking") : kw.get("enable_thinking");
-            if (v instanceof Boolean b) return b;
+    /**
+     * Sampling settings of an OpenAI-style body. A max_tokens beyond what any reply may hold is capped
+     * rather than refused (the scheduler caps it again to the room left in the context).
+     */
+    static SamplingParams sampling(Map<String, Object> body) {
+        Map<String, Object> b = new LinkedHashMap<>(body);
+        for (String k : new String[]{"max_tokens", "max_completion_tokens"}) {
+            if (b.get(k) instanceof Number n && n.doubleValue() > SamplingParams.MAX_OUTPUT_TOKENS)
+                b.put(k, (long) SamplingParams.MAX_OUTPUT_TOKENS);
         }
-        if ("none".equals(body.get("reasoning_effort"))) return false;
-        return !model.startsWith("deepseek-chat");
-    }
-
-    private static List<Conversation.Message> messages(Map<String, Object> body) {
-        List<?> raw = Js.list(body, "messages");
-        if (raw == null || raw.isEmpty()) throw ApiException.invalid("'messages' must be a non-empty array");
-        List<Conversation.Message> out = new ArrayList<>();
-        for (int i = 0; i < raw.size(); i++) {
-            Map<String, Object> m = Js.asObject(raw.get(i), "messages[" + i + "]");
-            String role = Js.string(m, "role", null);
-            if (role == null) throw ApiException.invalid("messages[" + i + "].role is required");
-            String reasoning = Js.string(m, "reasoning_content", Js.string(m, "reasoning", null));
-            List<ToolCallResult> calls = new ArrayList<>();
-            List<?> tc = Js.list(m, "tool_calls");
-            if (tc != null) {
-                for (Object o : tc) {
-                    Map<String, Object> c = Js.asObject(o, "tool_calls[]");
-                    Map<String, Object> f = Js.object(c, "function");
-                    if (f == null) throw ApiException.invalid("messages[" + i + "].tool_calls[].function is required");
-                    calls.add(new ToolCallResult(Js.string(c, "id", ""), Js.string(f, "name", ""), Js.string(f, "arguments", "{}")));
-                }
-            }
-            out.add(new Conversation.Message(role, text(m.get("content"), i), reasoning, calls));
-        }
-        return out;
-    }
-
-    /** Content as a string or an array of text parts (joined). */
-    private static String text(Object content, int i) {
-        if (content == null || content instanceof String) return (String) content;
-        if (content instanceof List<?> parts) {
-            StringBuilder b = new StringBuilder();
-            for (Object p : parts) {
-                Map<String, Object> part = Js.asObject(p, "messages[" + i + "].content[]");
-                if (part.get("text") instanceof String s) b.append(s);
-                else throw ApiException.invalid("messages[" + i + "]: only text content parts are supported");
-            }
-            return b.toString();
-        }
-        throw ApiException.invalid("messages[" + i + "].content must be a string or an array of parts");
+        return SamplingParams.fromRequest(b);
     }
 }
