@@ -84,7 +84,7 @@ public final class JseekServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             fail(call, ApiException.invalid(e.getMessage()));
         } catch (IOException e) {
-            if (call.status == 0) call.status = 499; // client closed the connection
+            call.status = 499; // the client closed the connection before the response was complete
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
