@@ -20,6 +20,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Option(names = "--demo", description = "Serve the built-in demo model (the default without --model).")
+    boolean demo;
+
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "Bind address (default 127.0.0.1).")
     String host;
 
@@ -43,6 +46,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (demo && model.model != null) throw new IllegalArgumentException("--demo and --model exclude each other");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be between 0 and 65535");
         if (ctxSize < 2) throw new IllegalArgumentException("--ctx-size must be >= 2");
         if (parallel < 1) throw new IllegalArgumentException("--parallel must be >= 1");
