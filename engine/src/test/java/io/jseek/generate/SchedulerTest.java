@@ -124,6 +124,29 @@ class SchedulerTest {
     }
 
     @Test
+    void stateBudgetAdmitsOneAtATimeWhenTight() throws Exception {
+        // a 1-byte budget: a second sequence waits for the first instead of failing
+        try (Scheduler s = new Scheduler(model, new Scheduler.Config(2, 4, 256, 1, 2, 4))) {
+            int[] maxActive = {0};
+            List<Collect> all = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Collect c = new Collect() {
+                    @Override
+                    public boolean onToken(int id) {
+                        maxActive[0] = Math.max(maxActive[0], s.active());
+                        return super.onToken(id);
+                    }
+                };
+                s.submit(PROMPT, greedy(4), c);
+                all.add(c);
+            }
+            for (Collect c : all) assertEquals(FinishReason.LENGTH, c.end.get());
+            assertEquals(1, maxActive[0]);
+            assertEquals(0, s.stateBytes(), "nothing is cached beyond the budget");
+        }
+    }
+
+    @Test
     void admissionLimits() throws Exception {
         try (Scheduler s = new Scheduler(model, new Scheduler.Config(1, 0, 64, 1L << 30, 0, 4))) {
             assertThrows(PromptTooLongException.class, () -> s.submit(new int[64], greedy(1), new Collect()));
