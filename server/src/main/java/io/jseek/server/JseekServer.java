@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -37,6 +38,9 @@ public final class JseekServer implements AutoCloseable {
                     List.of("deepseek-v4-flash", "deepseek-v4-pro", "deepseek-chat", "deepseek-reasoner"));
         }
     }
+
+    private static final Set<String> ROUTES = Set.of("/models", "/metrics", "/chat/completions", "/completions",
+            "/messages", "/messages/count_tokens");
 
     private final ChatEngine engine;
     private final Options options;
@@ -91,7 +95,8 @@ public final class JseekServer implements AutoCloseable {
             fail(call, ApiException.internal("internal error: " + e));
         } finally {
             call.close();
-            metrics.request(path, call.status);
+            // unknown paths share one label so scanners cannot grow the metric set
+            metrics.request(ROUTES.contains(path) || path.equals("/health") || path.equals("/") ? path : "other", call.status);
             System.err.printf("jseek: %s %s %s %d %.1fms%n", ex.getRemoteAddress().getAddress().getHostAddress(), method,
                     ex.getRequestURI(), call.status, (System.nanoTime() - t0) / 1e6);
         }
@@ -106,11 +111,7 @@ public final class JseekServer implements AutoCloseable {
             call.sendJson(200, Js.obj("status", "ok"));
             return;
         }
-        boolean known = switch (path) {
-            case "/models", "/metrics", "/chat/completions", "/completions", "/messages", "/messages/count_tokens" -> true;
-            default -> false;
-        };
-        if (!known) throw ApiException.notFound(method, call.ex.getRequestURI().getPath());
+        if (!ROUTES.contains(path)) throw ApiException.notFound(method, call.ex.getRequestURI().getPath());
         authorize(call);
         boolean get = path.equals("/models") || path.equals("/metrics");
         if (!method.equals(get ? "GET" : "POST")) throw ApiException.methodNotAllowed(method, path);
