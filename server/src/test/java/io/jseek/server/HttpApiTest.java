@@ -128,6 +128,27 @@ class HttpApiTest {
         assertEquals((long) ts.engine.tokenizer().encode("Once upon").length, usage.get("prompt_tokens"));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void secondTurnReusesTheFirstTurnsPrompt() throws Exception {
+        Map<String, Object> user1 = Map.of("role", "user", "content", "Plan a trip to the mountains");
+        HttpResponse<String> r1 = post("/v1/chat/completions", Json.write(Map.of("model", "deepseek-v4-flash", "temperature", 0,
+                "max_tokens", 5, "messages", List.of(user1))));
+        assertEquals(200, r1.statusCode());
+        Map<String, Object> j1 = Json.parseObject(r1.body());
+        var msg = (Map<String, Object>) ((Map<String, Object>) ((List<?>) j1.get("choices")).getFirst()).get("message");
+        long prompt1 = (Long) ((Map<String, Object>) j1.get("usage")).get("prompt_tokens");
+        HttpResponse<String> r2 = post("/v1/chat/completions", Json.write(Map.of("model", "deepseek-v4-flash", "temperature", 0,
+                "max_tokens", 2, "messages", List.of(user1,
+                        Map.of("role", "assistant", "content", msg.get("content"), "reasoning_content", msg.get("reasoning_content")),
+                        Map.of("role", "user", "content", "Shorter please")))));
+        assertEquals(200, r2.statusCode());
+        var u2 = (Map<String, Object>) Json.parseObject(r2.body()).get("usage");
+        // thinking mode drops old reasoning, so turn 1's prompt up to "<｜Assistant｜>" is a prefix of turn 2's
+        assertTrue((Long) u2.get("prompt_cache_hit_tokens") >= prompt1 - 1, r2.body());
+        assertEquals((Long) u2.get("prompt_tokens"), (Long) u2.get("prompt_cache_hit_tokens") + (Long) u2.get("prompt_cache_miss_tokens"));
+    }
+
     /** SSE data payloads of a streamed chat, without [DONE]; asserts the stream ends with it. */
     private static String streamedContent(String body) throws Exception {
         HttpResponse<String> r = post("/v1/chat/completions", body);
