@@ -22,9 +22,11 @@ import java.util.UUID;
 /** Anthropic Messages dialect (what Claude Code speaks): /v1/messages and /v1/messages/count_tokens. */
 final class AnthropicApi {
     private final ChatEngine engine;
+    private final long keepAliveMillis;
 
-    AnthropicApi(ChatEngine engine) {
+    AnthropicApi(ChatEngine engine, long keepAliveMillis) {
         this.engine = engine;
+        this.keepAliveMillis = keepAliveMillis;
     }
 
     void countTokens(Call call, Map<String, Object> body) throws IOException {
@@ -41,7 +43,7 @@ final class AnthropicApi {
         Relay relay = new Relay();
         Generation g = engine.chat(req, tools, sampling(body), stream ? relay : null);
         if (!stream) {
-            ChatResult r = g.await();
+            ChatResult r = call.await(g, keepAliveMillis);
             if (r.finishReason() == FinishReason.ERROR) throw ApiException.internal("generation failed: " + r.error());
             List<Object> content = new ArrayList<>();
             if (req.thinking() && !r.reasoning().isEmpty())
@@ -53,7 +55,7 @@ final class AnthropicApi {
                     "stop_reason", stopReason(r), "stop_sequence", r.stopSequence(), "usage", usage(r.usage())));
             return;
         }
-        new Streamer(call, g, relay, id, model).run();
+        new Streamer(call, g, relay, id, model, keepAliveMillis).run();
     }
 
     /** Writes the exact Anthropic event sequence, opening and closing one content block per phase. */
@@ -62,10 +64,12 @@ final class AnthropicApi {
         private final Generation g;
         private final Relay relay;
         private final String id, model;
+        private final long keepAliveMillis;
         private String open;   // type of the open block, or null
         private int index = -1;
 
-        Streamer(Call call, Generation g, Relay relay, String id, String model) {
+        Streamer(Call call, Generation g, Relay relay, String id, String model, long keepAliveMillis) {
+            this.keepAliveMillis = keepAliveMillis;
             this.call = call;
             this.g = g;
             this.relay = relay;
@@ -77,13 +81,13 @@ final class AnthropicApi {
             try {
                 call.startSse();
                 // usage in message_start needs the cache split, known once the first delta arrives
-                Relay.Event first = relay.next(5000);
+                Relay.Event first = relay.next(keepAliveMillis);
                 call.event("message_start", Js.obj("type", "message_start", "message", Js.obj("id", id, "type", "message",
                         "role", "assistant", "model", model, "content", List.of(), "stop_reason", null, "stop_sequence", null,
                         "usage", Js.obj("input_tokens", g.promptTokens() - g.cachedTokens(), "output_tokens", 1,
                                 "cache_creation_input_tokens", 0, "cache_read_input_tokens", g.cachedTokens()))));
                 call.event("ping", Js.obj("type", "ping"));
-                for (Relay.Event ev = first; ; ev = relay.next(5000)) {
+                for (Relay.Event ev = first; ; ev = relay.next(keepAliveMillis)) {
                     switch (ev) {
                         case null -> call.event("ping", Js.obj("type", "ping"));
                         case Relay.Reasoning(String t) -> {

@@ -1,6 +1,8 @@
 package io.jseek.server;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.jseek.generate.ChatResult;
+import io.jseek.generate.Generation;
 import io.jseek.json.Json;
 import io.jseek.json.JsonException;
 
@@ -10,13 +12,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** One HTTP exchange: bounded JSON body reading, JSON replies and server-sent events. */
 final class Call {
     final HttpExchange ex;
     final Dialect dialect;
     int status;
-    private OutputStream sse;
+    private OutputStream out;   // set once headers are sent with a streamed body
+    private boolean sse;
 
     Call(HttpExchange ex, Dialect dialect) {
         this.ex = ex;
@@ -41,10 +47,45 @@ final class Call {
         }
     }
 
+    /** A JSON reply; after {@link #await} committed a 200, the body simply follows the keep-alive newlines. */
     void sendJson(int code, Object body) throws IOException {
         byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+        if (out != null) {
+            out.write(bytes);
+            out.close();
+            return;
+        }
         ex.getResponseHeaders().set("Content-Type", "application/json");
         send(code, bytes);
+    }
+
+    /**
+     * Waits for a non-streaming reply. Past {@code patienceMillis} it commits a 200 and sends a newline
+     * per interval (DeepSeek's keep-alive; JSON parsers skip it), so proxies keep the connection and a
+     * client that went away is noticed and its generation cancelled.
+     */
+    ChatResult await(Generation g, long patienceMillis) throws IOException, InterruptedException {
+        while (true) {
+            try {
+                return g.future().get(patienceMillis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                try {
+                    if (out == null) {
+                        ex.getResponseHeaders().set("Content-Type", "application/json");
+                        status = 200;
+                        ex.sendResponseHeaders(200, 0);
+                        out = ex.getResponseBody();
+                    }
+                    out.write('\n');
+                    out.flush();
+                } catch (IOException io) {
+                    g.cancel();
+                    throw io;
+                }
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
     }
 
     void send(int code, byte[] bytes) throws IOException {
@@ -59,7 +100,12 @@ final class Call {
     }
 
     boolean streaming() {
-        return sse != null;
+        return sse;
+    }
+
+    /** Headers are out: errors can only be reported inside the body. */
+    boolean committed() {
+        return out != null;
     }
 
     void startSse() throws IOException {
@@ -69,7 +115,8 @@ final class Call {
         h.set("X-Accel-Buffering", "no");
         status = 200;
         ex.sendResponseHeaders(200, 0);
-        sse = ex.getResponseBody();
+        out = ex.getResponseBody();
+        sse = true;
     }
 
     /** One SSE event: {@code event:} line only for named events (Anthropic), then {@code data:}. */
@@ -79,8 +126,8 @@ final class Call {
     }
 
     void raw(String text) throws IOException {
-        sse.write(text.getBytes(StandardCharsets.UTF_8));
-        sse.flush();
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     void close() {

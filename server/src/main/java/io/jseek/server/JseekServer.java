@@ -26,16 +26,17 @@ public final class JseekServer implements AutoCloseable {
      * @param apiKey   required key (Bearer or x-api-key), or null for none
      * @param modelIds names listed by /v1/models; any name is accepted on requests
      */
-    public record Options(String host, int port, String apiKey, long maxBodyBytes, List<String> modelIds) {
+    public record Options(String host, int port, String apiKey, long maxBodyBytes, List<String> modelIds, long keepAliveMillis) {
         public Options {
             if (maxBodyBytes < 1) throw new IllegalArgumentException("body limit must be positive");
             modelIds = List.copyOf(modelIds);
             if (modelIds.isEmpty()) throw new IllegalArgumentException("at least one model id");
+            if (keepAliveMillis < 1) throw new IllegalArgumentException("keep-alive interval must be positive");
         }
 
         public static Options defaults(String host, int port, String apiKey) {
             return new Options(host, port, apiKey, 16L << 20,
-                    List.of("deepseek-v4-flash", "deepseek-v4-pro", "deepseek-chat", "deepseek-reasoner"));
+                    List.of("deepseek-v4-flash", "deepseek-v4-pro", "deepseek-chat", "deepseek-reasoner"), 5000);
         }
     }
 
@@ -54,8 +55,8 @@ public final class JseekServer implements AutoCloseable {
     private JseekServer(ChatEngine engine, Options options) throws IOException {
         this.engine = engine;
         this.options = options;
-        this.openAi = new OpenAiApi(engine, options.modelIds());
-        this.anthropic = new AnthropicApi(engine);
+        this.openAi = new OpenAiApi(engine, options.modelIds(), options.keepAliveMillis());
+        this.anthropic = new AnthropicApi(engine, options.keepAliveMillis());
         this.keyDigest = options.apiKey() == null ? null : sha256(options.apiKey());
         this.http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 128);
         http.setExecutor(executor);
@@ -160,13 +161,13 @@ public final class JseekServer implements AutoCloseable {
             if (call.streaming()) {
                 Map<String, Object> err = call.dialect.error(e);
                 call.event(call.dialect == Dialect.ANTHROPIC ? "error" : null, err);
-            } else {
+            } else { // after keep-alive newlines the status is already 200: the error object is the body
                 call.sendJson(e.status, call.dialect.error(e));
             }
         } catch (IOException ignored) {
             // the client is gone; nothing left to tell it
         }
-        if (call.status == 0 || !call.streaming()) call.status = e.status;
+        if (!call.committed()) call.status = e.status;
     }
 
     @Override

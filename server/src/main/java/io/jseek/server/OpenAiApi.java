@@ -22,10 +22,12 @@ final class OpenAiApi {
     static final String FINGERPRINT = "fp_jseek";
     private final ChatEngine engine;
     private final List<String> modelIds;
+    private final long keepAliveMillis;
 
-    OpenAiApi(ChatEngine engine, List<String> modelIds) {
+    OpenAiApi(ChatEngine engine, List<String> modelIds, long keepAliveMillis) {
         this.engine = engine;
         this.modelIds = modelIds;
+        this.keepAliveMillis = keepAliveMillis;
     }
 
     void models(Call call) throws IOException {
@@ -70,7 +72,7 @@ final class OpenAiApi {
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (!stream) {
-            ChatResult r = g.await();
+            ChatResult r = call.await(g, keepAliveMillis);
             if (r.finishReason() == FinishReason.ERROR) throw ApiException.internal("generation failed: " + r.error());
             Map<String, Object> choice = chat
                     ? Js.obj("index", 0, "message", message(r, thinking), "logprobs", null, "finish_reason", finish(r))
@@ -86,7 +88,7 @@ final class OpenAiApi {
                     ? Js.obj("role", "assistant", "content", null, "reasoning_content", "")
                     : Js.obj("role", "assistant", "content", ""), null, null));
             while (true) {
-                Relay.Event ev = relay.next(5000);
+                Relay.Event ev = relay.next(keepAliveMillis);
                 switch (ev) {
                     case null -> call.raw(": keep-alive\n\n");
                     case Relay.Reasoning(String t) -> call.event(null, chunk(id, object, created, model, Js.obj("content", null, "reasoning_content", t), null, null));

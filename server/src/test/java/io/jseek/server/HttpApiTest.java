@@ -128,6 +128,23 @@ class HttpApiTest {
         assertEquals((long) ts.engine.tokenizer().encode("Once upon").length, usage.get("prompt_tokens"));
     }
 
+    private static long aborted() throws Exception {
+        String prefix = "jseek_requests_total{route=\"/chat/completions\",status=\"499\"} ";
+        return send("GET", "/metrics", null, "x-api-key", TestServer.KEY).body().lines()
+                .filter(l -> l.startsWith(prefix)).mapToLong(l -> Long.parseLong(l.substring(prefix.length()))).sum();
+    }
+
+    @Test
+    void nonStreamingClientDisconnectCancelsToo() throws Exception {
+        long before = aborted();
+        hangUpAfter(endless(false), "\r\n\r\n"); // a slow reply commits 200 early and sends keep-alive newlines
+        awaitCancelled(before);
+        // keep-alive newlines may precede the JSON of a slow reply; clients parse it unchanged
+        HttpResponse<String> ok = post("/v1/chat/completions", chat("still there?", 200, false));
+        assertEquals(200, ok.statusCode());
+        assertTrue(Json.parseObject(ok.body().strip()).containsKey("choices"));
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void secondTurnReusesTheFirstTurnsPrompt() throws Exception {
@@ -181,23 +198,38 @@ class HttpApiTest {
         }
     }
 
+    /** Sends a request on a raw socket, reads until {@code marker} has been seen, then closes the TCP connection. */
+    private static void hangUpAfter(String body, String marker) throws Exception {
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", ts.server.port())) {
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            sock.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            sock.getOutputStream().write(b);
+            sock.getOutputStream().flush();
+            InputStream in = sock.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            for (int c; !seen.toString().contains(marker) && (c = in.read()) >= 0; ) seen.append((char) c);
+            assertTrue(seen.toString().contains(marker), seen.toString());
+        }
+    }
+
+    private static String endless(boolean stream) {
+        return Json.write(Map.of("model", "deepseek-chat", "stream", stream, "max_tokens", 100_000, "temperature", 1, "seed", 3,
+                "messages", List.of(Map.of("role", "user", "content", "Go on forever"))));
+    }
+
+    private static void awaitCancelled(long before) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while ((ts.engine.scheduler().active() > 0 || aborted() == before) && System.currentTimeMillis() < deadline) Thread.sleep(20);
+        assertEquals(0, ts.engine.scheduler().active(), "the abandoned sequence was cancelled");
+        assertEquals(before + 1, aborted(), "logged as 499");
+    }
+
     @Test
     void clientAbortCancelsGenerationAndTheServerCarriesOn() throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(ts.base + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + TestServer.KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("model", "deepseek-chat", "stream", true,
-                        "max_tokens", 100_000, "temperature", 1, "seed", 3,
-                        "messages", List.of(Map.of("role", "user", "content", "Go on forever")))))).build();
-        HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, r.statusCode());
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            for (int seen = 0; seen < 3; ) if (in.readLine().startsWith("data: ")) seen++;
-        } // closing mid-stream drops the connection
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (ts.engine.scheduler().active() > 0 && System.currentTimeMillis() < deadline) Thread.sleep(20);
-        assertEquals(0, ts.engine.scheduler().active(), "the aborted sequence was cancelled");
-        String metrics = send("GET", "/metrics", null, "x-api-key", TestServer.KEY).body();
-        assertTrue(metrics.contains("jseek_requests_total{route=\"/chat/completions\",status=\"499\"} 1"), metrics);
+        long before = aborted();
+        hangUpAfter(endless(true), "\"content\":\"");
+        awaitCancelled(before);
         assertEquals(200, post("/v1/chat/completions", chat("still there?", 3, false)).statusCode());
     }
 }

@@ -20,7 +20,7 @@ import java.util.List;
 final class TestServer {
     static final String KEY = "test-key";
     static final int CONTEXT = 384, PARALLEL = 4, QUEUE = 8;
-    static final long BODY_LIMIT = 1 << 20;
+    static final long BODY_LIMIT = 1 << 20, KEEP_ALIVE_MS = 50;
     private static TestServer instance;
 
     final ChatEngine engine;
@@ -33,7 +33,7 @@ final class TestServer {
         TinyTokenizer.write(dir.resolve("tokenizer.json"), io.jseek.config.ModelConfig.load(dir).vocabSize());
         var cfg = new Scheduler.Config(PARALLEL, QUEUE, CONTEXT, 256L << 20, 8, 64);
         engine = new ChatEngine(Transformer.load(dir, 1), Tokenizer.load(dir.resolve("tokenizer.json")), cfg);
-        server = JseekServer.start(engine, new JseekServer.Options("127.0.0.1", 0, KEY, BODY_LIMIT, List.of("deepseek-v4-flash", "deepseek-chat")));
+        server = JseekServer.start(engine, new JseekServer.Options("127.0.0.1", 0, KEY, BODY_LIMIT, List.of("deepseek-v4-flash", "deepseek-chat"), KEEP_ALIVE_MS));
         base = "http://127.0.0.1:" + server.port();
     }
 
