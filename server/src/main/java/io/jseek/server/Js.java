@@ -1,7 +1,5 @@
 package io.jseek.server;
 
-import io.jseek.json.Json;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +16,6 @@ final class Js {
         return m;
     }
 
-    static String write(Object v) {
-        return Json.write(v);
-    }
-
     static String string(Map<String, Object> m, String key, String dflt) {
         Object v = m.get(key);
         if (v == null) return dflt;
@@ -34,21 +28,6 @@ final class Js {
         if (v == null) return dflt;
         if (v instanceof Boolean b) return b;
         throw ApiException.invalid("'" + key + "' must be a boolean");
-    }
-
-    static double number(Map<String, Object> m, String key, double dflt) {
-        Object v = m.get(key);
-        if (v == null) return dflt;
-        if (v instanceof Number n) return n.doubleValue();
-        throw ApiException.invalid("'" + key + "' must be a number");
-    }
-
-    static Long integer(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        if (v == null) return null;
-        if (v instanceof Long l) return l;
-        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) return d.longValue();
-        throw ApiException.invalid("'" + key + "' must be an integer");
     }
 
     @SuppressWarnings("unchecked")
@@ -70,19 +49,5 @@ final class Js {
     static Map<String, Object> asObject(Object v, String what) {
         if (v instanceof Map<?, ?> o) return (Map<String, Object>) o;
         throw ApiException.invalid(what + " must be an object");
-    }
-
-    /** {@code stop}: a string or an array of strings. */
-    static List<String> strings(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        if (v == null) return List.of();
-        if (v instanceof String s) return List.of(s);
-        if (v instanceof List<?> l) {
-            for (Object o : l) if (!(o instanceof String)) throw ApiException.invalid("'" + key + "' must be a string or an array of strings");
-            @SuppressWarnings("unchecked") List<String> ls = (List<String>) l;
-            if (ls.size() > 16) throw ApiException.invalid("'" + key + "' allows at most 16 strings");
-            return ls;
-        }
-        throw ApiException.invalid("'" + key + "' must be a string or an array of strings");
     }
 }
