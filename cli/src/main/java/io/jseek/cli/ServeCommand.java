@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** OpenAI- and Anthropic-compatible HTTP server. */
-@Command(name = "serve", description = "Serve the model over HTTP (OpenAI /v1/chat/completions, Anthropic /v1/messages).")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the model over HTTP (OpenAI /v1/chat/completions, Anthropic /v1/messages).")
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
