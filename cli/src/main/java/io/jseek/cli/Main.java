@@ -11,7 +11,8 @@ import java.io.UncheckedIOException;
 /** The {@code jseek} command line: one subcommand per job. Errors are one line, never a stack trace. */
 @Command(name = "jseek", mixinStandardHelpOptions = true, version = "jseek 0.1.0",
         description = "Pure-Java inference engine and server for DeepSeek-V4-architecture models.",
-        subcommands = {LogitsCommand.class, GenerateCommand.class, InspectCommand.class, MakeTinyCommand.class, ServeCommand.class})
+        subcommands = {LogitsCommand.class, GenerateCommand.class, InspectCommand.class, MakeTinyCommand.class, BenchCommand.class,
+                TokenizeCommand.class, DetokenizeCommand.class, RenderCommand.class, ServeCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -30,7 +30,7 @@ final class ModelOptions {
     static Path demoModel() {
         String home = System.getenv("JSEEK_HOME");
         Path root = home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache", "jseek");
-        Path dir = root.resolve("demo-tiny-seed0");
+        Path dir = root.resolve("demo-tiny-seed0-v2");
         if (!Files.isRegularFile(dir.resolve("model.safetensors.index.json"))) {
             System.err.println("jseek: generating the built-in demo model in " + dir);
             MakeTinyCommand.generate("tiny", 0, dir);

@@ -1,15 +1,12 @@
 package io.jseek.cli;
 
-import io.jseek.config.ModelConfig;
 import io.jseek.generate.ChatEngine;
 import io.jseek.generate.Scheduler;
 import io.jseek.server.JseekServer;
-import io.jseek.text.TinyTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -52,10 +49,6 @@ final class ServeCommand implements Callable<Integer> {
         if (parallel < 1) throw new IllegalArgumentException("--parallel must be >= 1");
         var cfg = new Scheduler.Config(parallel, queue, ctxSize, stateMb << 20, 2 * parallel, 256);
         Path dir = model.dir();
-        if (model.model == null && !Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            // the demo model predates tokenizers: give it the matching tiny one
-            TinyTokenizer.write(dir.resolve("tokenizer.json"), ModelConfig.load(dir).vocabSize());
-        }
         try (ChatEngine engine = ChatEngine.load(dir, model.threads, cfg);
              JseekServer server = JseekServer.start(engine, JseekServer.Options.defaults(host, port, apiKey))) {
             System.err.printf("jseek: serving %s on http://%s:%d (OpenAI /v1/chat/completions, Anthropic /v1/messages)%n",

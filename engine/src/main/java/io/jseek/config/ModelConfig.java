@@ -99,9 +99,10 @@ public record ModelConfig(
             throw new ConfigException("compress_ratios has " + list.size() + " entries, expected num_hidden_layers + num_nextn_predict_layers = " + (nLayers + nMtp));
         int[] ratios = new int[list.size()];
         for (int k = 0; k < ratios.length; k++) {
-            if (!(list.get(k) instanceof Long v) || v < 0 || v > 1 << 20)
-                throw new ConfigException("compress_ratios[" + k + "] must be a non-negative integer, found " + list.get(k));
-            ratios[k] = (int) (long) v;
+            Object v = list.get(k);
+            if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < 0 || ((Number) v).longValue() > 1 << 20)
+                throw new ConfigException("compress_ratios[" + k + "] must be a non-negative integer, found " + v);
+            ratios[k] = ((Number) v).intValue();
         }
         boolean hasCsa = false;
         for (int r : ratios) hasCsa |= r == 4;
@@ -164,6 +165,7 @@ public record ModelConfig(
     }
 
     private static int asInt(Object v, String key) {
+        if (v instanceof Integer i) return i;
         if (v instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) return (int) (long) l;
         if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < Integer.MAX_VALUE) return (int) (double) d;
         throw new ConfigException(key + " must be an integer, found " + v);

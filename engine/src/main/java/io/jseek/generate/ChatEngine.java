@@ -70,7 +70,12 @@ public final class ChatEngine implements AutoCloseable {
      * @throws OverloadedException    if the server is saturated
      */
     public Generation chat(ChatRequest request, boolean toolsEnabled, SamplingParams params, ChatListener listener) {
-        return start(ChatEncoder.encode(request), request.thinking(), toolsEnabled, params, listener);
+        return chat(request, toolsEnabled, false, params, listener);
+    }
+
+    /** As above; with {@code ignoreEos} the reply runs to max_tokens (vLLM's ignore_eos, for benchmarks). */
+    public Generation chat(ChatRequest request, boolean toolsEnabled, boolean ignoreEos, SamplingParams params, ChatListener listener) {
+        return start(ChatEncoder.encode(request), request.thinking(), toolsEnabled, ignoreEos, params, listener);
     }
 
     public Generation chat(ChatRequest request, SamplingParams params, ChatListener listener) {
@@ -84,13 +89,13 @@ public final class ChatEngine implements AutoCloseable {
 
     /** Raw completion of {@code prompt} (no chat template, no reasoning or tool parsing). */
     public Generation complete(String prompt, SamplingParams params, ChatListener listener) {
-        return start(prompt, false, false, params, listener);
+        return start(prompt, false, false, false, params, listener);
     }
 
-    private Generation start(String prompt, boolean thinking, boolean tools, SamplingParams params, ChatListener listener) {
+    private Generation start(String prompt, boolean thinking, boolean tools, boolean ignoreEos, SamplingParams params, ChatListener listener) {
         int[] ids = tokenizer.encode(prompt);
         Generation g = new Generation(new StreamDecoder(tokenizer), new OutputParser(thinking, tools), thinking,
-                params.stop(), eosId, thinkEndId, listener);
+                params.stop(), eosId, thinkEndId, ignoreEos, listener);
         g.attach(scheduler.submit(ids, params, g));
         return g;
     }

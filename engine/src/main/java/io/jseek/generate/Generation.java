@@ -23,6 +23,7 @@ public final class Generation implements TokenSink {
     private final StopMatcher stops;
     private final List<String> stopStrings;
     private final int eosId, thinkEndId;
+    private final boolean ignoreEos;
     private final ChatListener listener;
     private final CompletableFuture<ChatResult> done = new CompletableFuture<>();
     private final StringBuilder contentSeen = new StringBuilder(); // content before stop matching
@@ -34,7 +35,8 @@ public final class Generation implements TokenSink {
     private volatile boolean cancelled;
 
     Generation(StreamDecoder decoder, OutputParser parser, boolean thinking, List<String> stops, int eosId, int thinkEndId,
-               ChatListener listener) {
+               boolean ignoreEos, ChatListener listener) {
+        this.ignoreEos = ignoreEos;
         this.decoder = decoder;
         this.parser = parser;
         this.stopStrings = stops;
@@ -84,7 +86,7 @@ public final class Generation implements TokenSink {
     public boolean onToken(int id) {
         if (reasoningOpen) reasoningTokens++;
         if (id == thinkEndId) reasoningOpen = false;
-        if (id == eosId) return false;
+        if (id == eosId) return ignoreEos; // ignored EOS: no text, generation goes on (benchmarks, tests)
         return route(parser.feed(decoder.add(id)));
     }
 

@@ -140,6 +140,7 @@ public final class Scheduler implements AutoCloseable {
                     i++;
                 } else {
                     active.remove(i);
+                    activeCount = active.size(); // before the callback: a caller may submit again right away
                     finish(s, end, error);
                 }
             }

@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /** Plain little-endian float32 weights. */
-public final class F32Matrix implements WeightMatrix {
+public final class F32Matrix implements WeightMatrix, Gemm.Tiles {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private final MemorySegment data;
     private final int rows, cols;
@@ -21,6 +21,7 @@ public final class F32Matrix implements WeightMatrix {
     @Override public String format() { return "F32"; }
     @Override public long bytes() { return (long) rows * cols * 4; }
 
+    /** Scalar read: the oracle for the SIMD paths. */
     @Override
     public void row(int r, float[] out, int off) {
         long base = (long) r * cols * 4;
@@ -29,10 +30,15 @@ public final class F32Matrix implements WeightMatrix {
 
     @Override
     public void matmul(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int T, int r0, int r1) {
-        long rowBytes = (long) cols * 4;
-        for (int r = r0; r < r1; r++) {
-            MemorySegment row = data.asSlice(r * rowBytes, rowBytes);
-            for (int t = 0; t < T; t++) y[yOff + t * yStride + r] = VectorMath.dotF32(row, x, xOff + t * xStride, cols);
+        if (T == 1) {
+            for (int r = r0; r < r1; r++) y[yOff + r] = VectorMath.dotF32(data, (long) r * cols * 4, x, xOff, cols);
+        } else {
+            Gemm.matmul(this, cols, x, xOff, xStride, y, yOff, yStride, T, r0, r1);
         }
+    }
+
+    @Override
+    public void decode(int r, int c0, int n, float[] dst, int off) {
+        MemorySegment.copy(data, F32, ((long) r * cols + c0) * 4, dst, off, n);
     }
 }

@@ -1,6 +1,7 @@
 package io.jseek.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -8,6 +9,15 @@ import java.util.concurrent.locks.LockSupport;
  * The caller's thread takes part. Submitting work allocates nothing: a job is a {@link Range} object the
  * caller keeps, and workers spin briefly then park between jobs, which keeps the per-matmul hand-off
  * at a few microseconds in the decode loop.
+ *
+ * <p>Hand-off protocol. The caller (one at a time, under the monitor) writes the job's parameters,
+ * then publishes the job with a volatile write of {@link #job}. A worker first registers in
+ * {@link #active}, then reads {@link #job}: a non-null job seen this way has complete parameters,
+ * and they cannot change while the worker is registered, because a job ends with {@code job = null}
+ * followed by waiting for {@code active == 0} (the registration and that check are ordered like
+ * Dekker's flags: either the caller sees the worker, or the worker sees null). So when a call returns,
+ * no worker still touches its {@link Range}. An exception in any chunk (on any thread) is rethrown by
+ * the caller once all threads have left the job; the remaining chunks are skipped.
  */
 public final class Parallel implements AutoCloseable {
     /** Work items [lo, hi) of the current job. */
@@ -15,26 +25,26 @@ public final class Parallel implements AutoCloseable {
         void run(int lo, int hi);
     }
 
+    private static final int SPINS = 20_000;
     private final int threads;
-    private final Thread[] workers;
+    private final Worker[] workers;
     private final AtomicInteger nextChunk = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
-    /** Workers currently looking at a job's parameters; a new job waits for this to drop to 0. */
     private final AtomicInteger active = new AtomicInteger();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile Range job;
-    private volatile int jobSize, chunkSize, nChunks;
+    /** Parameters of {@link #job}, published by its volatile write. */
+    private int jobSize, chunkSize, nChunks;
     private volatile long generation;
     private volatile boolean closed;
     private final MatmulJob matmul = new MatmulJob();
 
     public Parallel(int threads) {
         this.threads = Math.max(1, threads);
-        this.workers = new Thread[this.threads - 1];
+        this.workers = new Worker[this.threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            Thread t = new Thread(this::workerLoop, "jseek-worker-" + (i + 1));
-            t.setDaemon(true);
-            workers[i] = t;
-            t.start();
+            workers[i] = new Worker(this, i + 1);
+            workers[i].start();
         }
     }
 
@@ -42,28 +52,19 @@ public final class Parallel implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code r} over [0, n), split into chunks of at least {@code minChunk} items. */
-    public synchronized void forRange(int n, int minChunk, Range r) {
+    /**
+     * Runs {@code r} over [0, n), split into chunks of at least {@code minChunk} items. Calls from
+     * inside a running job (on the caller or a worker) run inline on the calling thread.
+     */
+    public void forRange(int n, int minChunk, Range r) {
         if (n <= 0) return;
-        if (threads == 1 || n <= minChunk) {
+        if (threads == 1 || n <= minChunk || nested()) {
             r.run(0, n);
             return;
         }
-        while (active.get() > 0) Thread.onSpinWait();
-        int chunks = Math.min(threads * 4, (n + minChunk - 1) / minChunk);
-        int size = (n + chunks - 1) / chunks;
-        chunks = (n + size - 1) / size;
-        job = r;
-        jobSize = n;
-        chunkSize = size;
-        nChunks = chunks;
-        nextChunk.set(0);
-        pending.set(chunks);
-        generation++;
-        for (Thread w : workers) LockSupport.unpark(w);
-        drain();
-        while (pending.get() > 0) Thread.onSpinWait();
-        job = null;
+        synchronized (this) {
+            run(n, minChunk, r);
+        }
     }
 
     /** {@code w.matmul} with its rows split across the team. */
@@ -74,14 +75,17 @@ public final class Parallel implements AutoCloseable {
     /** Rows [r0, r1) only (used by the grouped output projection). */
     public void matmul(WeightMatrix w, float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int T, int r0, int r1) {
         long work = (long) (r1 - r0) * w.cols() * T;
-        if (threads == 1 || work < 1 << 16) {
+        if (threads == 1 || work < 1 << 16 || nested()) {
             w.matmul(x, xOff, xStride, y, yOff, yStride, T, r0, r1);
             return;
         }
         synchronized (this) {
             matmul.set(w, x, xOff, xStride, y, yOff, yStride, T, r0);
-            forRange(r1 - r0, 8, matmul);
-            matmul.set(null, null, 0, 0, null, 0, 0, 0, 0);
+            try {
+                run(r1 - r0, 8, matmul);
+            } finally {
+                matmul.set(null, null, 0, 0, null, 0, 0, 0, 0);
+            }
         }
     }
 
@@ -89,15 +93,43 @@ public final class Parallel implements AutoCloseable {
         matmul(w, x, 0, w.cols(), y, 0, w.rows(), T);
     }
 
-    private void drain() {
-        Range r = job;
-        if (r == null) return;
+    /** A worker of this team, or the caller inside its own job: a nested job would deadlock or clobber the current one. */
+    private boolean nested() {
+        return Thread.currentThread() instanceof Worker w && w.team == this || Thread.holdsLock(this);
+    }
+
+    /** One job; the caller holds the monitor. */
+    private void run(int n, int minChunk, Range r) {
+        if (closed) throw new IllegalStateException("Parallel team is closed");
+        int chunks = Math.min(threads * 4, (n + minChunk - 1) / minChunk);
+        int size = (n + chunks - 1) / chunks;
+        jobSize = n;
+        chunkSize = size;
+        nChunks = (n + size - 1) / size;
+        nextChunk.set(0);
+        pending.set(nChunks);
+        job = r;
+        generation++;
+        for (Worker w : workers) LockSupport.unpark(w);
+        drain(r);
+        while (pending.get() > 0) Thread.onSpinWait();
+        job = null;
+        while (active.get() > 0) Thread.onSpinWait();
+        Throwable f = failure.getAndSet(null);
+        if (f instanceof RuntimeException e) throw e;
+        if (f instanceof Error e) throw e;
+        if (f != null) throw new IllegalStateException("parallel job failed", f);
+    }
+
+    /** Claims and runs chunks of {@code r} until none is left; never throws. */
+    private void drain(Range r) {
         int n = jobSize, size = chunkSize, chunks = nChunks;
         int c;
         while ((c = nextChunk.getAndIncrement()) < chunks) {
-            int lo = c * size;
             try {
-                r.run(lo, Math.min(n, lo + size));
+                if (failure.get() == null) r.run(c * size, Math.min(n, c * size + size));
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
             } finally {
                 pending.decrementAndGet();
             }
@@ -106,29 +138,55 @@ public final class Parallel implements AutoCloseable {
 
     private void workerLoop() {
         long seen = 0;
+        int idle = 0;
         while (!closed) {
-            if (generation != seen) {
+            long g = generation;
+            if (g != seen) {
+                seen = g;
+                idle = 0;
                 active.incrementAndGet();
-                long g = generation;
-                if (g != seen) {
-                    seen = g;
-                    if (job != null) drain();
-                }
+                Range r = job;
+                if (r != null) drain(r);
                 active.decrementAndGet();
-                continue;
-            }
-            int spins = 0;
-            while (generation == seen && !closed) {
-                if (++spins < 20_000) Thread.onSpinWait();
-                else LockSupport.parkNanos(200_000);
+            } else if (++idle < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(this);
             }
         }
     }
 
+    /** Stops the workers and waits for them to exit. */
     @Override
     public void close() {
         closed = true;
-        for (Thread w : workers) LockSupport.unpark(w);
+        for (Worker w : workers) LockSupport.unpark(w);
+        boolean interrupted = false;
+        for (Worker w : workers) {
+            while (w.isAlive()) {
+                try {
+                    w.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    private static final class Worker extends Thread {
+        final Parallel team;
+
+        Worker(Parallel team, int i) {
+            super("jseek-worker-" + i);
+            this.team = team;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            team.workerLoop();
+        }
     }
 
     private static final class MatmulJob implements Range {

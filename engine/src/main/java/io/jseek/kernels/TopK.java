@@ -57,6 +57,47 @@ public final class TopK {
         }
     }
 
+    /**
+     * Streaming top-k: offers (s, idx) to the heap kept in {@code hs/hi[o .. o+size)} (root = the
+     * worst kept pair) and returns the new size. Feeding every candidate once gives the same set as
+     * {@link #select}, in one pass and without holding all scores.
+     */
+    public static int offer(float[] hs, int[] hi, int o, int size, int k, float s, int idx) {
+        if (size < k) {
+            int i = size;
+            hs[o + i] = s;
+            hi[o + i] = idx;
+            while (i > 0) { // sift up: a worse pair moves toward the root
+                int p = (i - 1) / 2;
+                if (!better(hs[o + p], hi[o + p], hs[o + i], hi[o + i])) break;
+                swap(hs, hi, o + p, o + i);
+                i = p;
+            }
+            return size + 1;
+        }
+        if (!better(s, idx, hs[o], hi[o])) return size;
+        hs[o] = s;
+        hi[o] = idx;
+        int i = 0;
+        while (true) {
+            int l = 2 * i + 1, r = l + 1, w = i;
+            if (l < size && better(hs[o + w], hi[o + w], hs[o + l], hi[o + l])) w = l;
+            if (r < size && better(hs[o + w], hi[o + w], hs[o + r], hi[o + r])) w = r;
+            if (w == i) return size;
+            swap(hs, hi, o + w, o + i);
+            i = w;
+        }
+    }
+
+    static boolean better(float sa, int ia, float sb, int ib) {
+        return sa > sb || (sa == sb && ia < ib);
+    }
+
+    private static void swap(float[] hs, int[] hi, int a, int b) {
+        float s = hs[a]; hs[a] = hs[b]; hs[b] = s;
+        int i = hi[a]; hi[a] = hi[b]; hi[b] = i;
+    }
+
     /** The plain reference: k passes of "take the best remaining". */
     public static void selectReference(float[] score, int n, int k, int[] out) {
         boolean[] taken = new boolean[n];

@@ -69,7 +69,7 @@ final class Attention {
         if (compressor != null) compressor.forward(par, ws, st.compressor, st.entries, p0, T, xn);
         if (indexer != null) indexer.forward(par, ws, st, p0, T, ws.qr, xn);
 
-        for (int t = 0; t < T; t++) attend(ws, st, p0, t);
+        for (int t = 0; t < T; t++) attend(par, ws, st, p0, t);
         updateWindow(ws, st, p0, T);
 
         // grouped low-rank output: u_g = o_g wo_a[g]^T, out = u wo_b^T
@@ -80,9 +80,13 @@ final class Attention {
         par.matmul(woB, ws.u, 0, gr, out, 0, woB.rows(), T);
     }
 
-    /** Attention of the query at position p0+t over its candidate keys -> ws.o[t]. */
-    private void attend(Workspace ws, LayerState st, int p0, int t) {
-        int pos = p0 + t, hd = heads * headDim;
+    /**
+     * Attention of the query at position p0+t over its candidate keys -> ws.o[t]. The candidates are
+     * referenced in place (window ring, this chunk's kv, compressed entries), never copied; heads run
+     * in parallel.
+     */
+    private void attend(Parallel par, Workspace ws, LayerState st, int p0, int t) {
+        int pos = p0 + t;
         int first = Math.max(0, pos - window + 1);
         int nWin = pos - first + 1;
         EntryStore entries = st.entries;
@@ -93,39 +97,72 @@ final class Attention {
         };
         int n = nWin + nComp;
         ws.ensureCandidates(n);
-        float[] keys = ws.keys;
-        // gather the candidate keys (each is also its value)
         for (int j = first; j <= pos; j++) {
             int k = j - first;
-            if (j >= p0) System.arraycopy(ws.kv, (j - p0) * headDim, keys, k * headDim, headDim);
-            else System.arraycopy(st.window, (j % window) * headDim, keys, k * headDim, headDim);
+            if (j >= p0) {
+                ws.keyRef[k] = ws.kv;
+                ws.keyOff[k] = (j - p0) * headDim;
+            } else {
+                ws.keyRef[k] = st.window;
+                ws.keyOff[k] = (j % window) * headDim;
+            }
         }
         for (int i = 0; i < nComp; i++) {
             int e = ratio == 4 ? ws.sel[t * indexTopK + i] : i;
-            System.arraycopy(entries.block(e), entries.offset(e), keys, (nWin + i) * headDim, headDim);
+            ws.keyRef[nWin + i] = entries.block(e);
+            ws.keyOff[nWin + i] = entries.offset(e);
         }
-        float[] sc = ws.scores;
-        for (int h = 0; h < heads; h++) {
+        ws.attendJob.set(this, ws, t, n);
+        par.forRange(heads, 4, ws.attendJob);
+        rope.angles(pos, ws.cs);
+        int hd = heads * headDim;
+        for (int h = 0; h < heads; h++) rope.rotate(ws.o, t * hd + h * headDim, headDim, ws.cs, true);
+    }
+
+    /** Sink softmax over the n candidates for heads [h0, h1) of query t (spec §4.4). */
+    void attendHeads(Workspace ws, int t, int n, int h0, int h1) {
+        int hd = heads * headDim;
+        float[][] ref = ws.keyRef;
+        int[] off = ws.keyOff;
+        for (int h = h0; h < h1; h++) {
+            float[] sc = ws.scores;
+            int so = h * n;
             int qo = t * hd + h * headDim;
             float max = sink[h];
             for (int k = 0; k < n; k++) {
-                float z = softmaxScale * VectorMath.dot(ws.q, qo, keys, k * headDim, headDim);
-                sc[k] = z;
+                float z = softmaxScale * VectorMath.dot(ws.q, qo, ref[k], off[k], headDim);
+                sc[so + k] = z;
                 if (z > max) max = z;
             }
             double den = Math.exp(sink[h] - max);
             for (int k = 0; k < n; k++) {
-                float p = (float) Math.exp(sc[k] - max);
-                sc[k] = p;
+                float p = (float) Math.exp(sc[so + k] - max);
+                sc[so + k] = p;
                 den += p;
             }
             float inv = (float) (1.0 / den);
-            int oo = t * hd + h * headDim;
-            java.util.Arrays.fill(ws.o, oo, oo + headDim, 0f);
-            for (int k = 0; k < n; k++) VectorMath.axpy(sc[k] * inv, keys, k * headDim, ws.o, oo, headDim);
+            java.util.Arrays.fill(ws.o, qo, qo + headDim, 0f);
+            for (int k = 0; k < n; k++) VectorMath.axpy(sc[so + k] * inv, ref[k], off[k], ws.o, qo, headDim);
         }
-        rope.angles(pos, ws.cs);
-        for (int h = 0; h < heads; h++) rope.rotate(ws.o, t * hd + h * headDim, headDim, ws.cs, true);
+    }
+
+    /** The per-head job of {@link #attend}, kept in the workspace so decode allocates nothing. */
+    static final class AttendJob implements Parallel.Range {
+        private Attention attn;
+        private Workspace ws;
+        private int t, n;
+
+        void set(Attention attn, Workspace ws, int t, int n) {
+            this.attn = attn;
+            this.ws = ws;
+            this.t = t;
+            this.n = n;
+        }
+
+        @Override
+        public void run(int lo, int hi) {
+            attn.attendHeads(ws, t, n, lo, hi);
+        }
     }
 
     /** Keep the last {@code window} kv vectors in the ring (slot = position mod window). */

@@ -2,6 +2,8 @@ package io.jseek.model;
 
 import io.jseek.json.Json;
 import io.jseek.kernels.Codecs;
+import io.jseek.text.TinyTokenizer;
+import io.jseek.text.Tokenizer;
 import io.jseek.weights.CheckpointWriter;
 import io.jseek.weights.DType;
 
@@ -20,7 +22,8 @@ import java.util.function.Consumer;
  * Writes random DeepSeek-V4 checkpoints in exactly the official format (spec §10): FP8 e4m3 attention
  * and shared-expert weights with 128×128 e8m0 scales, FP4 e2m1 routed experts with per-32 scales,
  * BF16/F32 elsewhere, I64 tid2eid for hash layers. Values are deterministic per (preset, seed) and
- * scaled so activations stay well-behaved. Used for tests, the demo model and benchmarks.
+ * scaled so activations stay well-behaved. A small tokenizer.json is written alongside. Used for tests,
+ * the demo model and benchmarks.
  */
 public final class ModelGenerator {
 
@@ -161,7 +164,13 @@ public final class ModelGenerator {
         }
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("config.json"), Json.write(p.config()));
+            // a small byte-level BPE tokenizer with DeepSeek's special tokens, so the model works end to end
+            TinyTokenizer.write(dir.resolve("tokenizer.json"), p.vocab);
+            Tokenizer tok = Tokenizer.load(dir.resolve("tokenizer.json"));
+            Map<String, Object> config = p.config();
+            config.put("bos_token_id", tok.bosId());
+            config.put("eos_token_id", tok.eosId());
+            Files.writeString(dir.resolve("config.json"), Json.write(config));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

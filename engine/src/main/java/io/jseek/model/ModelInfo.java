@@ -11,16 +11,22 @@ import java.util.TreeMap;
 
 /** Size facts about a model: parameters (total and active per token), bytes by dtype, decode-state growth. */
 public record ModelInfo(long totalParams, long activeParams, long mtpParams, Map<String, Long> bytesByDtype,
-                        long stateBytesPerToken, long stateFixedBytes) {
+                        long weightBytesPerToken, long stateBytesPerToken, long stateFixedBytes) {
 
     /** Bytes of each decode-state value as stored (float32 today). */
     public static final int STATE_VALUE_BYTES = 4;
 
     public static ModelInfo of(ModelConfig c, Checkpoint ckpt) {
-        long total = 0, active = 0, mtp = 0;
+        long total = 0, active = 0, mtp = 0, touched = 0;
         Map<String, Long> bytes = new TreeMap<>();
         for (Tensor t : ckpt.tensors().values()) {
             bytes.merge(t.dtype().name(), t.data().byteSize(), Long::sum);
+            // weight bytes one decoded token reads: one embedding row, K of E routed experts, all the rest
+            if (!t.name().startsWith("mtp.")) {
+                if (t.name().equals("embed.weight")) touched += t.data().byteSize() / c.vocabSize();
+                else if (t.name().contains(".ffn.experts.")) touched += t.data().byteSize() * c.nActivatedExperts() / c.nRoutedExperts();
+                else if (!t.name().endsWith("tid2eid")) touched += t.data().byteSize();
+            }
             if (t.dtype() == DType.F8_E8M0 || t.name().endsWith("tid2eid")) continue; // scales and tables are not parameters
             long p = t.dtype() == DType.I8 ? 2 * t.numel() : t.numel();
             if (t.name().startsWith("mtp.")) {
@@ -28,7 +34,9 @@ public record ModelInfo(long totalParams, long activeParams, long mtpParams, Map
                 continue;
             }
             total += p;
-            active += t.name().contains(".ffn.experts.") ? p * c.nActivatedExperts() / c.nRoutedExperts() : p;
+            // active: what a token computes with — K of E routed experts, and no embedding table (one row is a lookup)
+            if (!t.name().equals("embed.weight"))
+                active += t.name().contains(".ffn.experts.") ? p * c.nActivatedExperts() / c.nRoutedExperts() : p;
         }
         long perToken = 0, fixed = 0;
         for (int l = 0; l < c.nLayers() + c.nMtp(); l++) {
@@ -44,7 +52,7 @@ public record ModelInfo(long totalParams, long activeParams, long mtpParams, Map
                 fixed += 2L * 2 * 4 * 2 * c.indexHeadDim() * STATE_VALUE_BYTES;
             }
         }
-        return new ModelInfo(total, active, mtp, bytes, perToken, fixed);
+        return new ModelInfo(total, active, mtp, bytes, touched, perToken, fixed);
     }
 
     public long stateBytesAt(long tokens) {
@@ -57,6 +65,7 @@ public record ModelInfo(long totalParams, long activeParams, long mtpParams, Map
         m.put("active_params_per_token", activeParams);
         m.put("mtp_params", mtpParams);
         m.put("bytes_by_dtype", bytesByDtype);
+        m.put("weight_bytes_per_token", weightBytesPerToken);
         m.put("state_bytes_per_token", stateBytesPerToken);
         m.put("state_fixed_bytes", stateFixedBytes);
         m.put("state_bytes_at_128k", stateBytesAt(128 * 1024));

@@ -26,10 +26,14 @@ final class Workspace {
     float[] wi;                   // [T, IH]
     int[] sel;                    // [T, IK] indexer selections
     int[] selN;                   // [T]
+    float[] selScore;             // [T, IK] scores of the running top-k heaps
+    final Indexer.IndexJob indexJob = new Indexer.IndexJob();
     final float[] cs;             // [rd] rope cos|sin
     final float[] entry;          // [max(D, ID)]
     float[] scores = new float[64];      // candidate scores, grows
-    float[] keys = new float[64];        // gathered candidate keys, grows
+    float[][] keyRef = new float[64][];  // candidate key k lives in keyRef[k] at keyOff[k], grows
+    int[] keyOff = new int[64];
+    final Attention.AttendJob attendJob = new Attention.AttendJob();
     float[] gateLogits;           // [T, E]
     int[] route;                  // [T, K]
     float[] routeW;               // [T, K]
@@ -75,6 +79,7 @@ final class Workspace {
         wi = new float[T * c.indexHeads()];
         sel = new int[T * Math.max(1, c.indexTopK())];
         selN = new int[T];
+        selScore = new float[T * Math.max(1, c.indexTopK())];
         gateLogits = new float[T * c.nRoutedExperts()];
         route = new int[T * c.nActivatedExperts()];
         routeW = new float[T * c.nActivatedExperts()];
@@ -88,10 +93,13 @@ final class Workspace {
         capacity = T;
     }
 
-    /** Room for n candidate keys of width D and H·n scores. */
+    /** Room for n candidate keys and H·n scores. */
     void ensureCandidates(int n) {
-        int needK = n * c.headDim(), needS = n * Math.max(c.nHeads(), 1);
-        if (keys.length < needK) keys = new float[Math.max(needK, keys.length * 2)];
+        if (keyRef.length < n) {
+            keyRef = new float[Math.max(n, keyRef.length * 2)][];
+            keyOff = new int[keyRef.length];
+        }
+        int needS = n * c.nHeads();
         if (scores.length < needS) scores = new float[Math.max(needS, scores.length * 2)];
     }
 

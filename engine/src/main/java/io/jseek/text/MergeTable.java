@@ -54,10 +54,6 @@ final class MergeTable {
         return results[slot(key(left, right))];
     }
 
-    int size() {
-        return size;
-    }
-
     private void grow() {
         long[] oldKeys = keys;
         int[] oldRanks = ranks, oldResults = results;

@@ -96,10 +96,15 @@ public final class Tokenizer {
         Map<String, Integer> ids = new HashMap<>(vocab.size() * 2);
         int size = 0;
         for (var e : vocab.entrySet()) {
-            int id = Fields.id(e.getValue(), "vocab entry \"" + e.getKey() + "\"", source);
+            int id = e.getValue() instanceof Long l && l >= 0 && l < Integer.MAX_VALUE ? l.intValue()
+                    : Fields.id(e.getValue(), "vocab entry \"" + e.getKey() + "\"", source); // message built only on error
             ids.put(e.getKey(), id);
             size = Math.max(size, id + 1);
         }
+        MergeTable merges = merges(model, ids, source); // before added tokens join ids: merges are model-only
+        int[] byteToId = new int[256];
+        for (int b = 0; b < 256; b++) byteToId[b] = ids.getOrDefault(String.valueOf(ByteLevel.charOf(b)), -1);
+
         List<AddedTokens.Token> addedList = new ArrayList<>();
         Object addedJson = root.get("added_tokens");
         if (addedJson != null) {
@@ -123,16 +128,10 @@ public final class Tokenizer {
             ids.put(a.content(), a.id());
             addedIds.put(a.content(), a.id());
         }
-
-        int[] byteToId = new int[256];
-        for (int b = 0; b < 256; b++) byteToId[b] = vocab.containsKey(String.valueOf(ByteLevel.charOf(b)))
-                ? ids.get(String.valueOf(ByteLevel.charOf(b))) : -1;
-        return new Tokenizer(tokens, special, ids, addedIds, new AddedTokens(addedList), pre,
-                new Bpe(byteToId, merges(model, vocab, ids, source)));
+        return new Tokenizer(tokens, special, ids, addedIds, new AddedTokens(addedList), pre, new Bpe(byteToId, merges));
     }
 
-    private static MergeTable merges(Map<String, Object> model, Map<String, Object> vocab, Map<String, Integer> ids,
-                                     String source) {
+    private static MergeTable merges(Map<String, Object> model, Map<String, Integer> ids, String source) {
         List<Object> list = Fields.list(model, "merges", source);
         MergeTable table = new MergeTable(list.size());
         for (int rank = 0; rank < list.size(); rank++) {
@@ -148,11 +147,11 @@ public final class Tokenizer {
             } else {
                 throw new TokenizerException(source + ": merge #" + rank + " is not a pair of tokens: " + m);
             }
-            String merged = left + right;
-            if (!vocab.containsKey(left) || !vocab.containsKey(right) || !vocab.containsKey(merged))
+            Integer l = ids.get(left), r = ids.get(right), merged = ids.get(left + right);
+            if (l == null || r == null || merged == null)
                 throw new TokenizerException(source + ": merge #" + rank + " \"" + left + " " + right
                         + "\" uses a token that is not in the vocab");
-            table.put(ids.get(left), ids.get(right), rank, ids.get(merged));
+            table.put(l, r, rank, merged);
         }
         return table;
     }
@@ -169,7 +168,8 @@ public final class Tokenizer {
         throw new TokenizerException(source + ": unsupported decoder (expected ByteLevel)");
     }
 
-    private void readConfig(Map<String, Object> config, String source) {
+    /** Applies a parsed tokenizer_config.json; only during loading (the tokenizer is immutable after). */
+    void readConfig(Map<String, Object> config, String source) {
         bos = configToken(config.get("bos_token"), source);
         eos = configToken(config.get("eos_token"), source);
         addBos = Fields.flag(config, "add_bos_token");

@@ -33,7 +33,7 @@ class GenerationTest {
     static Events run(String text, boolean thinking, boolean tools, List<String> stops) {
         Events ev = new Events();
         Generation g = new Generation(new StreamDecoder(TOK), new OutputParser(thinking, tools), thinking, stops,
-                TOK.specialId(V4Format.EOS), TOK.specialId(V4Format.THINK_END), ev);
+                TOK.specialId(V4Format.EOS), TOK.specialId(V4Format.THINK_END), false, ev);
         int[] ids = TOK.encode(text);
         Sequence s = new Sequence(new int[]{1, 2, 3}, 1000, SamplingParams.DEFAULTS, TOK.vocabSize(), g);
         g.attach(s);

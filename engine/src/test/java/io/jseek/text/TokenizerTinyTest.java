@@ -65,7 +65,7 @@ class TokenizerTinyTest {
 
     @Test
     void preTokenizerIsDeepSeeks() {
-        Object v3 = TestTokenizers.json("deepseek-v3/tokenizer.json").get("pre_tokenizer");
+        Object v3 = TestTokenizers.v3Json().get("pre_tokenizer");
         assertEquals(v3, TinyTokenizer.build(VOCAB).get("pre_tokenizer"));
     }
 

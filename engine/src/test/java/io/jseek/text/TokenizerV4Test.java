@@ -1,13 +1,8 @@
 package io.jseek.text;
 
-import io.jseek.json.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,19 +14,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * No genuine V4 tokenizer.json is available (resources/tokenizers/PROVENANCE.md), so this builds one:
- * the V3 file plus the confirmed V4 added tokens, with V4's tokenizer_config.json next to it.
+ * the V3 file plus the confirmed V4 added tokens, with V4's tokenizer_config.json.
  */
 class TokenizerV4Test {
-    @TempDir
-    static Path dir;
     static Tokenizer v4;
     static Map<String, Object> known;
 
     @BeforeAll
     @SuppressWarnings("unchecked")
-    static void build() throws IOException {
+    static void build() {
         known = TestTokenizers.json("deepseek-v4/known-special-tokens.json");
-        Map<String, Object> root = TestTokenizers.json("deepseek-v3/tokenizer.json");
+        Map<String, Object> root = new LinkedHashMap<>(TestTokenizers.v3Json());
         List<Object> added = new ArrayList<>((List<Object>) root.get("added_tokens"));
         for (var e : ((Map<String, Object>) known.get("confirmed_v4")).entrySet()) {
             Map<String, Object> t = new LinkedHashMap<>();
@@ -45,9 +38,9 @@ class TokenizerV4Test {
             added.add(t);
         }
         root.put("added_tokens", added);
-        Files.writeString(dir.resolve("tokenizer.json"), Json.write(root));
-        Files.copy(TestTokenizers.resource("deepseek-v4/tokenizer_config.json"), dir.resolve("tokenizer_config.json"));
-        v4 = Tokenizer.load(dir.resolve("tokenizer.json"));
+        // in memory: writing and re-reading 7.8 MB would only re-test load(), covered elsewhere
+        v4 = Tokenizer.fromJson(root, "v3+v4 added tokens");
+        v4.readConfig(TestTokenizers.json("deepseek-v4/tokenizer_config.json"), "deepseek-v4/tokenizer_config.json");
     }
 
     @Test

@@ -49,7 +49,7 @@ final class OpenAiApi {
         Map<String, Object> so = Js.object(body, "stream_options");
         boolean includeUsage = so != null && Js.bool(so, "include_usage", false);
         Relay relay = new Relay();
-        Generation g = engine.chat(req, tools, params, stream ? relay : null);
+        Generation g = engine.chat(req, tools, Js.bool(body, "ignore_eos", false), params, stream ? relay : null);
         run(call, g, relay, req.thinking(), stream, includeUsage, model, true);
     }
 

@@ -214,7 +214,7 @@ class HttpApiTest {
     }
 
     private static String endless(boolean stream) {
-        return Json.write(Map.of("model", "deepseek-chat", "stream", stream, "max_tokens", 100_000, "temperature", 1, "seed", 3,
+        return Json.write(Map.of("model", "deepseek-chat", "stream", stream, "max_tokens", 100_000, "ignore_eos", true, "temperature", 1, "seed", 3,
                 "messages", List.of(Map.of("role", "user", "content", "Go on forever"))));
     }
 

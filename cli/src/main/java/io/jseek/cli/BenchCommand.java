@@ -1,0 +1,126 @@
+package io.jseek.cli;
+
+import io.jseek.json.Json;
+import io.jseek.kernels.Bandwidth;
+import io.jseek.kernels.Parallel;
+import io.jseek.model.ModelInfo;
+import io.jseek.model.Transformer;
+import io.jseek.state.DecodeState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Prefill and decode speed on a model, next to the machine's read bandwidth measured in the same run,
+ * so decode can be stated as a fraction of its memory roofline.
+ */
+@Command(name = "bench", description = "Measure prefill and decode tokens/s against the machine's memory bandwidth.")
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--prompt", defaultValue = "512", paramLabel = "N", description = "Prompt tokens for the prefill test (default 512).")
+    int prompt;
+
+    @Option(names = "--gen", defaultValue = "32", paramLabel = "N", description = "Tokens decoded per run (default 32).")
+    int gen;
+
+    @Option(names = "--context", defaultValue = "0", paramLabel = "N", description = "Tokens already in context before decoding (default: the prompt).")
+    int context;
+
+    @Option(names = "--runs", defaultValue = "3", paramLabel = "N", description = "Repetitions; the median is reported (default 3).")
+    int runs;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (prompt < 1 || gen < 1 || runs < 1 || context < 0) throw new IllegalArgumentException("--prompt, --gen and --runs must be >= 1, --context >= 0");
+        try (Transformer m = model.load()) {
+            int V = m.config().vocabSize();
+            ModelInfo info = ModelInfo.of(m.config(), m.checkpoint());
+            int[] ids = new int[Math.max(prompt, context) + gen];
+            long x = 12345;
+            for (int i = 0; i < ids.length; i++) {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+                ids[i] = (int) Long.remainderUnsigned(x >>> 17, V);
+            }
+            float[] logits = new float[V];
+            double[] prefill = new double[runs], decode = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                progress("run " + (r + 1) + "/" + runs + ": prefill " + prompt + " tokens");
+                DecodeState st = m.newState();
+                long t0 = System.nanoTime();
+                m.forward(st, ids, 0, prompt, logits, false, null);
+                prefill[r] = prompt / ((System.nanoTime() - t0) / 1e9);
+                if (context > prompt) {
+                    progress("run " + (r + 1) + "/" + runs + ": filling context to " + context + " tokens");
+                    m.forward(st, ids, prompt, context - prompt, logits, false, null);
+                }
+                int start = st.position();
+                progress("run " + (r + 1) + "/" + runs + ": decode " + gen + " tokens at depth " + start);
+                long t1 = System.nanoTime();
+                for (int g = 0; g < gen; g++) m.forward(st, ids, start + g, 1, logits, false, null);
+                decode[r] = gen / ((System.nanoTime() - t1) / 1e9);
+            }
+            progress("measuring memory read bandwidth");
+            double bw;
+            try (Parallel par = new Parallel(model.threads)) {
+                bw = Bandwidth.measure(par, 1L << 30, 5);
+            }
+            double pf = median(prefill), dc = median(decode);
+            double roof = bw / info.weightBytesPerToken();
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("model", model.dir().toString());
+            o.put("threads", model.threads);
+            o.put("prompt_tokens", prompt);
+            o.put("gen_tokens", gen);
+            o.put("context_tokens", Math.max(prompt, context));
+            o.put("runs", runs);
+            o.put("prefill_tokens_per_s", round(pf));
+            o.put("decode_tokens_per_s", round(dc));
+            o.put("bytes_per_token", info.weightBytesPerToken());
+            o.put("read_bandwidth_gb_s", round(bw / 1e9));
+            o.put("roofline_tokens_per_s", round(roof));
+            o.put("roofline_fraction", round(dc / roof));
+            o.put("decode_read_gb_s", round(dc * info.weightBytesPerToken() / 1e9));
+            if (json) {
+                System.out.println(Json.write(o));
+            } else {
+                System.out.printf("model            %s (%d threads)%n", model.dir(), model.threads);
+                System.out.printf("prefill          %.2f tokens/s (%d-token prompt, median of %d: %s)%n", pf, prompt, runs, Arrays.toString(round(prefill)));
+                System.out.printf("decode           %.2f tokens/s at depth %d (median of %d: %s)%n", dc, Math.max(prompt, context), runs, Arrays.toString(round(decode)));
+                System.out.printf("weights/token    %s%n", InspectCommand.bytes(info.weightBytesPerToken()));
+                System.out.printf("read bandwidth   %.2f GB/s (measured now) -> roofline %.2f tokens/s%n", bw / 1e9, roof);
+                System.out.printf("decode/roofline  %.1f%% (%.2f GB/s of weights)%n", 100 * dc / roof, dc * info.weightBytesPerToken() / 1e9);
+            }
+        }
+        return 0;
+    }
+
+    private void progress(String msg) {
+        System.err.println("jseek bench: " + msg);
+    }
+
+    private static double median(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static double[] round(double[] a) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = round(a[i]);
+        return r;
+    }
+}

@@ -1,0 +1,113 @@
+package io.jseek.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/** The thread team: results equal to one thread, every item run exactly once, failures surface. */
+class ParallelTest {
+    static final Duration LIMIT = Duration.ofMinutes(2);
+
+    /**
+     * Parallel against serial on the same weights. Not bit for bit: lane reductions may round
+     * differently in interpreted and compiled code; a race (a row skipped, run with another job's
+     * parameters or written twice) is far outside the tolerance of {@link WeightMatrixTest#TOL}.
+     */
+    @Test
+    void parallelMatmulsEqualSingleThreaded() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Random rnd = new Random(5);
+            try (Parallel par = new Parallel(4)) {
+                for (int iter = 0; iter < 300; iter++) {
+                    WeightMatrixTest.Format f = WeightMatrixTest.Format.values()[iter % 4];
+                    int rows = 64 + rnd.nextInt(200), cols = 128 + 2 * rnd.nextInt(200);
+                    int T = WeightMatrixTest.TOKENS[rnd.nextInt(WeightMatrixTest.TOKENS.length)];
+                    WeightMatrix w = WeightMatrixTest.random(f, rows, cols, rnd, null);
+                    float[] x = new float[T * cols];
+                    for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+                    float[] serial = new float[T * rows], parallel = new float[T * rows];
+                    w.matmul(x, serial, T);
+                    int r0 = rnd.nextInt(8);
+                    par.matmul(w, x, 0, cols, parallel, 0, rows, T, r0, rows);
+                    par.matmul(w, x, 0, cols, parallel, 0, rows, T, 0, r0);
+                    float[] row = new float[cols];
+                    for (int r = 0; r < rows; r++) {
+                        w.row(r, row, 0);
+                        for (int t = 0; t < T; t++) {
+                            double mag = 0;
+                            for (int c = 0; c < cols; c++) mag += Math.abs(row[c] * x[t * cols + c]);
+                            int i = t * rows + r;
+                            assertEquals(serial[i], parallel[i], WeightMatrixTest.TOL * mag, f + " " + rows + "x" + cols + " T=" + T + " row " + r);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
+    void everyItemRunsOnceAcrossManyJobs() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Parallel par = new Parallel(3)) {
+                Random rnd = new Random(1);
+                for (int job = 0; job < 20_000; job++) {
+                    int n = 1 + rnd.nextInt(200);
+                    int[] hits = new int[n];
+                    par.forRange(n, 1, (lo, hi) -> {
+                        for (int i = lo; i < hi; i++) hits[i]++;
+                    });
+                    for (int i = 0; i < n; i++) assertEquals(1, hits[i], "job " + job + " item " + i);
+                }
+            }
+        });
+    }
+
+    @Test
+    void workerExceptionReachesTheCallerAndTheTeamStaysUsable() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Parallel par = new Parallel(3)) {
+                for (int round = 0; round < 200; round++) {
+                    IllegalArgumentException boom = new IllegalArgumentException("boom");
+                    int bad = round % 64;
+                    Throwable t = assertThrows(IllegalArgumentException.class, () -> par.forRange(64, 1, (lo, hi) -> {
+                        if (lo <= bad && bad < hi) throw boom;
+                    }));
+                    assertSame(boom, t);
+                    AtomicInteger sum = new AtomicInteger();
+                    par.forRange(100, 1, (lo, hi) -> sum.addAndGet(hi - lo));
+                    assertEquals(100, sum.get());
+                }
+                assertThrows(AssertionError.class, () -> par.forRange(10, 1, (lo, hi) -> {
+                    throw new AssertionError("error");
+                }));
+            }
+        });
+    }
+
+    @Test
+    void nestedJobsRunInline() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Parallel par = new Parallel(3)) {
+                AtomicInteger count = new AtomicInteger();
+                par.forRange(16, 1, (lo, hi) -> {
+                    for (int i = lo; i < hi; i++) par.forRange(10, 1, (a, b) -> count.addAndGet(b - a));
+                });
+                assertEquals(160, count.get());
+            }
+        });
+    }
+
+    @Test
+    void closedTeamRefusesWork() {
+        Parallel par = new Parallel(2);
+        par.close();
+        assertThrows(IllegalStateException.class, () -> par.forRange(100, 1, (lo, hi) -> { }));
+    }
+}
