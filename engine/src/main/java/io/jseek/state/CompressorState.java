@@ -37,6 +37,19 @@ public final class CompressorState {
         return 4L * (kv.length + score.length + (overlap ? prevKv.length + prevScore.length : 0));
     }
 
+    /** A deep copy (for prefix reuse). */
+    public CompressorState copy() {
+        CompressorState c = new CompressorState(ratio, width, overlap);
+        System.arraycopy(kv, 0, c.kv, 0, kv.length);
+        System.arraycopy(score, 0, c.score, 0, score.length);
+        if (overlap) {
+            System.arraycopy(prevKv, 0, c.prevKv, 0, prevKv.length);
+            System.arraycopy(prevScore, 0, c.prevScore, 0, prevScore.length);
+        }
+        c.hasPrev = hasPrev;
+        return c;
+    }
+
     public void clear() {
         Arrays.fill(kv, 0);
         Arrays.fill(score, Float.NEGATIVE_INFINITY);

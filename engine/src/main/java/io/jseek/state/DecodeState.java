@@ -20,6 +20,19 @@ public final class DecodeState {
         }
     }
 
+    private DecodeState(DecodeState o) {
+        this.nLayers = o.nLayers;
+        this.layers = new LayerState[o.layers.length];
+        for (int l = 0; l < layers.length; l++) layers[l] = o.layers[l].copy();
+        this.position = o.position;
+        this.mtpPosition = o.mtpPosition;
+    }
+
+    /** A deep copy: continuing either one leaves the other untouched (prefix reuse across requests). */
+    public DecodeState copy() {
+        return new DecodeState(this);
+    }
+
     public LayerState layer(int layerId) {
         return layers[layerId];
     }

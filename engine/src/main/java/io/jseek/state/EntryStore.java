@@ -51,4 +51,14 @@ public final class EntryStore {
     public void clear() {
         size = 0;
     }
+
+    /** A deep copy holding only the used blocks (for prefix reuse). */
+    public EntryStore copy() {
+        EntryStore c = new EntryStore(dim);
+        c.blocks = new float[blocks.length][];
+        int used = (size + BLOCK_ENTRIES - 1) / BLOCK_ENTRIES;
+        for (int b = 0; b < used; b++) c.blocks[b] = blocks[b].clone();
+        c.size = size;
+        return c;
+    }
 }

@@ -16,6 +16,20 @@ public final class LayerState {
     public final CompressorState indexCompressor;  // ratio 4 only
     public final EntryStore indexKeys;             // [n, ID], ratio 4 only
 
+    private LayerState(LayerState o) {
+        this.ratio = o.ratio;
+        this.window = o.window.clone();
+        this.compressor = o.compressor == null ? null : o.compressor.copy();
+        this.entries = o.entries == null ? null : o.entries.copy();
+        this.indexCompressor = o.indexCompressor == null ? null : o.indexCompressor.copy();
+        this.indexKeys = o.indexKeys == null ? null : o.indexKeys.copy();
+    }
+
+    /** A deep copy (for prefix reuse): the copy and the original evolve independently. */
+    public LayerState copy() {
+        return new LayerState(this);
+    }
+
     public LayerState(int ratio, int windowSize, int headDim, int indexHeadDim) {
         this.ratio = ratio;
         this.window = new float[windowSize * headDim];

@@ -1,0 +1,60 @@
+package io.jseek.cli;
+
+import io.jseek.generate.ChatEngine;
+import io.jseek.generate.Scheduler;
+import io.jseek.server.JseekServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** OpenAI- and Anthropic-compatible HTTP server. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the model over HTTP (OpenAI /v1/chat/completions, Anthropic /v1/messages).")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--demo", description = "Serve the built-in demo model (the default without --model).")
+    boolean demo;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "Bind address (default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Port (default 8080; 0 = any free port).")
+    int port;
+
+    @Option(names = "--api-key", paramLabel = "KEY", description = "Require this key (Authorization: Bearer or x-api-key). Default: env JSEEK_API_KEY, else none.")
+    String apiKey = System.getenv("JSEEK_API_KEY");
+
+    @Option(names = "--ctx-size", defaultValue = "8192", paramLabel = "N", description = "Context size per request, prompt + reply (default 8192).")
+    int ctxSize;
+
+    @Option(names = "--parallel", defaultValue = "4", paramLabel = "N", description = "Requests decoded concurrently (default 4).")
+    int parallel;
+
+    @Option(names = "--queue", defaultValue = "64", paramLabel = "N", description = "Requests waiting beyond --parallel before 429 (default 64).")
+    int queue;
+
+    @Option(names = "--state-memory", defaultValue = "2048", paramLabel = "MB", description = "Decode-state memory budget in MiB, active + prefix cache (default 2048).")
+    long stateMb;
+
+    @Override
+    public Integer call() throws Exception {
+        if (demo && model.model != null) throw new IllegalArgumentException("--demo and --model exclude each other");
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be between 0 and 65535");
+        if (ctxSize < 2) throw new IllegalArgumentException("--ctx-size must be >= 2");
+        if (parallel < 1) throw new IllegalArgumentException("--parallel must be >= 1");
+        var cfg = new Scheduler.Config(parallel, queue, ctxSize, stateMb << 20, 2 * parallel, 256);
+        Path dir = model.dir();
+        try (ChatEngine engine = ChatEngine.load(dir, model.threads, cfg);
+             JseekServer server = JseekServer.start(engine, JseekServer.Options.defaults(host, port, apiKey))) {
+            System.err.printf("jseek: serving %s on http://%s:%d (OpenAI /v1/chat/completions, Anthropic /v1/messages)%n",
+                    dir, host, server.port());
+            new CountDownLatch(1).await(); // until the process is stopped
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,252 @@
+package io.jseek.generate;
+
+import io.jseek.model.Transformer;
+import io.jseek.state.DecodeState;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs every active sequence on one engine thread, one step each per round: a prefill chunk or one
+ * decode token. New requests join between steps (continuous batching at the step level), so a long
+ * prompt never blocks other streams for more than one chunk. Admission is bounded by
+ * {@code parallel}, a queue limit (beyond it: {@link OverloadedException}) and a state-memory budget;
+ * finished states go to a {@link PrefixCache} so a follow-up prompt skips its shared prefix.
+ */
+public final class Scheduler implements AutoCloseable {
+    /**
+     * @param parallel     sequences decoded concurrently
+     * @param queueLimit   accepted sequences waiting for a slot before submissions are refused
+     * @param contextSize  prompt + generated tokens per sequence
+     * @param stateBudget  bytes of decode state (active + cached) before admission waits
+     * @param cacheEntries prefix-cache entries kept (0 disables reuse)
+     * @param prefillChunk prompt tokens processed per step
+     */
+    public record Config(int parallel, int queueLimit, int contextSize, long stateBudget, int cacheEntries, int prefillChunk) {
+        public Config {
+            if (parallel < 1) throw new IllegalArgumentException("parallel must be >= 1");
+            if (queueLimit < 0) throw new IllegalArgumentException("queue limit must be >= 0");
+            if (contextSize < 2) throw new IllegalArgumentException("context size must be >= 2");
+            if (prefillChunk < 1) throw new IllegalArgumentException("prefill chunk must be >= 1");
+        }
+    }
+
+    private final Transformer model;
+    private final Config config;
+    private final int vocab;
+    private final long freshStateBytes;
+    private final Object lock = new Object();
+    private final ArrayDeque<Sequence> pending = new ArrayDeque<>();   // guarded by lock
+    private final ArrayList<Sequence> active = new ArrayList<>();      // engine thread only
+    private final PrefixCache cache;
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile int activeCount;
+    private volatile long activeBytes, cacheBytes;
+    private final AtomicLong promptTokens = new AtomicLong(), cachedTokens = new AtomicLong(), generatedTokens = new AtomicLong();
+
+    public Scheduler(Transformer model, Config config) {
+        this.model = model;
+        this.config = config;
+        this.vocab = model.config().vocabSize();
+        this.cache = new PrefixCache(config.cacheEntries());
+        this.freshStateBytes = model.newState().bytes();
+        this.thread = Thread.ofPlatform().name("jseek-engine").daemon().start(this::run);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * Queues a prompt. {@code params.maxTokens()} (null: no limit) is capped to the room left in the context.
+     *
+     * @throws PromptTooLongException if the prompt fills the context
+     * @throws OverloadedException    if the queue is full
+     */
+    public Sequence submit(int[] prompt, SamplingParams params, TokenSink sink) {
+        if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
+        if (prompt.length >= config.contextSize()) throw new PromptTooLongException(prompt.length, config.contextSize());
+        for (int id : prompt) {
+            if (id < 0 || id >= vocab) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary");
+        }
+        int room = config.contextSize() - prompt.length;
+        int maxNew = params.maxTokens() == null ? room : Math.min(params.maxTokens(), room);
+        Sequence s = new Sequence(prompt, maxNew, params, vocab, sink);
+        synchronized (lock) {
+            if (closed) throw new IllegalStateException("the scheduler is closed");
+            if (pending.size() >= config.queueLimit() + Math.max(0, config.parallel() - activeCount))
+                throw new OverloadedException("the server is busy: " + activeCount + " active and " + pending.size() + " queued requests; retry later");
+            pending.add(s);
+            lock.notifyAll();
+        }
+        return s;
+    }
+
+    public int queued() {
+        synchronized (lock) {
+            return pending.size();
+        }
+    }
+
+    public int active() {
+        return activeCount;
+    }
+
+    /** Bytes of decode state held by active sequences and by the prefix cache. */
+    public long stateBytes() {
+        return activeBytes + cacheBytes;
+    }
+
+    public long promptTokens() {
+        return promptTokens.get();
+    }
+
+    public long cachedPromptTokens() {
+        return cachedTokens.get();
+    }
+
+    public long generatedTokens() {
+        return generatedTokens.get();
+    }
+
+    private void run() {
+        while (!closed) {
+            admit();
+            if (active.isEmpty()) {
+                synchronized (lock) {
+                    while (pending.isEmpty() && !closed) {
+                        try {
+                            lock.wait();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
+                continue;
+            }
+            for (int i = 0; i < active.size(); ) {
+                Sequence s = active.get(i);
+                FinishReason end;
+                Throwable error = null;
+                try {
+                    end = step(s);
+                } catch (RuntimeException | Error e) {
+                    end = FinishReason.ERROR;
+                    error = e;
+                }
+                if (end == null) {
+                    i++;
+                } else {
+                    active.remove(i);
+                    activeCount = active.size(); // before the callback: a caller may submit again right away
+                    finish(s, end, error);
+                }
+            }
+            activeCount = active.size();
+            long b = 0;
+            for (Sequence s : active) b += s.state.bytes();
+            activeBytes = b;
+            trimCache();
+        }
+        shutdown();
+    }
+
+    /** Moves pending sequences into free slots while the memory budget allows (always at least one). */
+    private void admit() {
+        while (active.size() < config.parallel()) {
+            Sequence s;
+            synchronized (lock) {
+                s = pending.peek();
+                if (s == null) return;
+                if (!active.isEmpty() && !fits()) return;
+                pending.poll();
+            }
+            if (s.cancelled()) {
+                finish(s, FinishReason.CANCELLED, null);
+                continue;
+            }
+            DecodeState st = cache.lookup(s.tokens(), s.promptLength());
+            if (st == null) st = model.newState();
+            s.state = st;
+            s.logits = new float[vocab];
+            s.cachedTokens(st.position());
+            promptTokens.addAndGet(s.promptLength());
+            cachedTokens.addAndGet(st.position());
+            active.add(s);
+            activeCount = active.size();
+        }
+    }
+
+    private boolean fits() {
+        while (activeBytes + cache.bytes() + freshStateBytes > config.stateBudget()) {
+            if (!cache.evictOldest()) return false;
+        }
+        cacheBytes = cache.bytes();
+        return true;
+    }
+
+    private void trimCache() {
+        while (activeBytes + cache.bytes() > config.stateBudget() && cache.evictOldest()) {
+            // evicted the least recently used entry
+        }
+        cacheBytes = cache.bytes();
+    }
+
+    /** One step of one sequence; returns how it ended, or null to continue. */
+    private FinishReason step(Sequence s) {
+        if (s.cancelled()) return FinishReason.CANCELLED;
+        DecodeState st = s.state;
+        int pos = st.position(), last = s.promptLength() - 1;
+        if (pos < last) {
+            // prefill all but the last prompt token; the state at that point is worth caching
+            // because an identical prompt needs exactly it
+            int n = Math.min(config.prefillChunk(), last - pos);
+            model.forward(st, s.tokens(), pos, n, null, false, null);
+            if (pos + n == last && config.cacheEntries() > 0) cache.put(s.tokens(), last, st.copy());
+            return null;
+        }
+        model.forward(st, s.tokens(), pos, 1, s.logits, false, null);
+        int id = s.sampleAndAppend();
+        generatedTokens.incrementAndGet();
+        boolean more = s.sink().onToken(id);
+        if (!more) return FinishReason.STOP; // EOS or a stop string, as the sink decides
+        if (s.generated() >= s.maxNew()) return FinishReason.LENGTH;
+        return null;
+    }
+
+    private void finish(Sequence s, FinishReason reason, Throwable error) {
+        DecodeState st = s.state;
+        s.state = null;
+        s.logits = null;
+        if (st != null && reason != FinishReason.ERROR && st.position() > 0) cache.put(s.tokens(), st.position(), st);
+        try {
+            s.sink().onEnd(s, reason, error);
+        } catch (RuntimeException e) {
+            System.err.println("jseek: a token sink failed: " + e);
+        }
+    }
+
+    private void shutdown() {
+        for (Sequence s : active) finish(s, FinishReason.CANCELLED, null);
+        active.clear();
+        synchronized (lock) {
+            for (Sequence s : pending) finish(s, FinishReason.CANCELLED, null);
+            pending.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
