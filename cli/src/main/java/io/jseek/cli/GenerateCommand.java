@@ -2,11 +2,22 @@ package io.jseek.cli;
 
 import io.jseek.model.Transformer;
 import io.jseek.state.DecodeState;
+import io.jseek.generate.ChatEngine;
+import io.jseek.generate.ChatListener;
+import io.jseek.generate.ChatResult;
+import io.jseek.generate.Generation;
+import io.jseek.generate.Sampler;
+import io.jseek.generate.SamplingParams;
+import io.jseek.generate.Scheduler;
+import io.jseek.text.ChatMessage;
+import io.jseek.text.ChatRequest;
+import io.jseek.text.ReasoningEffort;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.Random;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Token-level generation: prefill the prompt ids, then sample new ids one at a time. */
@@ -15,8 +26,25 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--tokens", required = true, paramLabel = "IDS", description = "Prompt token ids, comma-separated.")
-    String tokens;
+    static final class Prompt {
+        @Option(names = "--tokens", paramLabel = "IDS", description = "Prompt token ids, comma-separated (prints the generated ids).")
+        String tokens;
+
+        @Option(names = "--prompt", paramLabel = "TEXT", description = "A user message, rendered with the V4 chat template (prints the reply).")
+        String prompt;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Prompt input;
+
+    @Option(names = "--no-think", description = "With --prompt: chat mode instead of thinking mode.")
+    boolean noThink;
+
+    @Option(names = "--raw", description = "With --prompt: complete the text as is, without the chat template.")
+    boolean raw;
+
+    @Option(names = "--ctx-size", defaultValue = "8192", paramLabel = "N", description = "Context size, prompt + reply (default 8192).")
+    int ctxSize;
 
     @Option(names = "--max-tokens", defaultValue = "16", paramLabel = "N", description = "Tokens to generate (default 16).")
     int maxTokens;
@@ -24,26 +52,27 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--temperature", defaultValue = "0", paramLabel = "T", description = "0 = greedy (default).")
     double temperature;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Sampling seed.")
-    long seed;
+    @Option(names = "--seed", paramLabel = "S", description = "Sampling seed (same seed, same output).")
+    Long seed;
 
     @Override
-    public Integer call() {
-        int[] prompt = Tokens.parse(tokens);
+    public Integer call() throws Exception {
+        if (input.prompt != null) return text();
+        int[] prompt = Tokens.parse(input.tokens);
         if (maxTokens < 0) throw new IllegalArgumentException("--max-tokens must be >= 0");
-        if (!(temperature >= 0) || Double.isInfinite(temperature)) throw new IllegalArgumentException("--temperature must be a finite number >= 0");
         try (Transformer m = model.load()) {
             int V = m.config().vocabSize();
             float[] logits = new float[V];
             DecodeState st = m.newState();
-            Random rnd = new Random(seed);
+            Sampler sampler = new Sampler(new SamplingParams(temperature, 1, 0, 0, 0, 0, seed, null, List.of()), V);
             long t0 = System.nanoTime();
             m.forward(st, prompt, 0, prompt.length, logits, false, null);
             long t1 = System.nanoTime();
             int[] one = new int[1];
             StringBuilder outIds = new StringBuilder();
             for (int i = 0; i < maxTokens; i++) {
-                int next = sample(logits, temperature, rnd);
+                int next = sampler.sample(logits);
+                sampler.accept(next);
                 outIds.append(i == 0 ? "" : ",").append(next);
                 if (next == m.config().eosTokenId()) break;
                 one[0] = next;
@@ -57,15 +86,32 @@ final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    static int sample(float[] logits, double temperature, Random rnd) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-        if (temperature == 0) return best;
-        double sum = 0;
-        double[] p = new double[logits.length];
-        for (int i = 0; i < p.length; i++) sum += p[i] = Math.exp((logits[i] - logits[best]) / temperature);
-        double u = rnd.nextDouble() * sum;
-        for (int i = 0; i < p.length; i++) if ((u -= p[i]) <= 0) return i;
-        return best;
+    /** Text in, text out through the chat engine: reasoning to stderr (dimmed on a terminal), the reply to stdout. */
+    private int text() throws Exception {
+        if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be >= 1 with --prompt");
+        try (ChatEngine engine = ChatEngine.load(model.dir(), model.threads, new Scheduler.Config(1, 0, ctxSize, Long.MAX_VALUE, 1, 256))) {
+            SamplingParams params = new SamplingParams(temperature, 1, 0, 0, 0, 0, seed, maxTokens, List.of());
+            ChatListener print = new ChatListener() {
+                @Override
+                public void onReasoning(String delta) {
+                    System.err.print(delta);
+                }
+
+                @Override
+                public void onContent(String delta) {
+                    Stdio.OUT.print(delta);
+                    Stdio.OUT.flush();
+                }
+            };
+            long t0 = System.nanoTime();
+            Generation g = raw ? engine.complete(input.prompt, params, print)
+                    : engine.chat(new ChatRequest(List.of(ChatMessage.user(input.prompt)), List.of(), !noThink, ReasoningEffort.HIGH, true), false, params, print);
+            ChatResult r = g.await();
+            Stdio.OUT.println();
+            Stdio.OUT.flush();
+            System.err.printf("jseek: %d prompt tokens, %d generated in %.2f s (%s)%n", r.usage().promptTokens(),
+                    r.usage().completionTokens(), (System.nanoTime() - t0) / 1e9, r.finishReason().toString().toLowerCase());
+        }
+        return 0;
     }
 }

@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
 @Command(name = "jseek", mixinStandardHelpOptions = true, version = "jseek 0.1.0",
         description = "Pure-Java inference engine and server for DeepSeek-V4-architecture models.",
         subcommands = {LogitsCommand.class, GenerateCommand.class, InspectCommand.class, MakeTinyCommand.class, BenchCommand.class,
-                TokenizeCommand.class, DetokenizeCommand.class, RenderCommand.class, ServeCommand.class})
+                TokenizeCommand.class, DetokenizeCommand.class, RenderCommand.class, ChatCommand.class, ServeCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

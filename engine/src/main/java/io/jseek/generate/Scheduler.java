@@ -30,6 +30,11 @@ public final class Scheduler implements AutoCloseable {
             if (contextSize < 2) throw new IllegalArgumentException("context size must be >= 2");
             if (prefillChunk < 1) throw new IllegalArgumentException("prefill chunk must be >= 1");
         }
+
+        /** Four concurrent sequences, an 8K context, 2 GiB of decode state: fine for embedding and the demo. */
+        public static Config defaults() {
+            return new Config(4, 64, 8192, 2L << 30, 8, 256);
+        }
     }
 
     private final Transformer model;
