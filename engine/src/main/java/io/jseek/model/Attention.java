@@ -47,8 +47,9 @@ final class Attention {
         this.indexer = ratio == 4 ? new Indexer(w, prefix + "indexer.", c, rope) : null;
     }
 
-    /** xn: [T, d] at positions p0..p0+T-1 -> out: [T, d]; updates the layer state. */
-    void forward(Parallel par, Workspace ws, LayerState st, int p0, int T, float[] xn, float[] out) {
+    /** xn: [T, d] for the rows of {@code b} -> out: [T, d]; updates each segment's layer state. */
+    void forward(Parallel par, Workspace ws, Batch b, int layerId, float[] xn, float[] out) {
+        int T = b.rows;
         int hd = heads * headDim, qLora = wqA.rows();
         // query: qr = RMSNorm(x wq_a^T); q = qr wq_b^T, per-head RMS, RoPE
         par.matmul(wqA, xn, 0, wqA.cols(), ws.qr, 0, qLora, T);
@@ -57,7 +58,7 @@ final class Attention {
         // shared key/value
         par.matmul(wkv, xn, 0, wkv.cols(), ws.kv, 0, headDim, T);
         for (int t = 0; t < T; t++) {
-            rope.angles(p0 + t, ws.cs);
+            rope.angles(b.pos[t], ws.cs);
             for (int h = 0; h < heads; h++) {
                 int o = t * hd + h * headDim;
                 VectorMath.rmsNorm(ws.q, o, null, eps, ws.q, o, headDim);
@@ -66,11 +67,20 @@ final class Attention {
             VectorMath.rmsNorm(ws.kv, t * headDim, kvNorm, eps, ws.kv, t * headDim, headDim);
             rope.rotate(ws.kv, t * headDim, headDim, ws.cs, false);
         }
-        if (compressor != null) compressor.forward(par, ws, st.compressor, st.entries, p0, T, xn);
-        if (indexer != null) indexer.forward(par, ws, st, p0, T, ws.qr, xn);
+        if (compressor != null) {
+            compressor.project(par, ws, xn, T);
+            for (int s = 0; s < b.segments; s++) {
+                LayerState st = b.state[s].layer(layerId);
+                compressor.absorb(ws, st.compressor, st.entries, b.segP0[s], b.segStart[s], b.segLen[s]);
+            }
+        }
+        if (indexer != null) indexer.forward(par, ws, b, layerId, ws.qr, xn);
 
-        for (int t = 0; t < T; t++) attend(par, ws, st, p0, t);
-        updateWindow(ws, st, p0, T);
+        for (int s = 0; s < b.segments; s++) {
+            LayerState st = b.state[s].layer(layerId);
+            for (int t = 0; t < b.segLen[s]; t++) attend(par, ws, st, b.segP0[s], b.segStart[s], b.segStart[s] + t);
+            updateWindow(ws, st, b.segP0[s], b.segStart[s], b.segLen[s]);
+        }
 
         // grouped low-rank output: u_g = o_g wo_a[g]^T, out = u wo_b^T
         int groupIn = hd / groups, gr = groups * oRank;
@@ -81,12 +91,12 @@ final class Attention {
     }
 
     /**
-     * Attention of the query at position p0+t over its candidate keys -> ws.o[t]. The candidates are
-     * referenced in place (window ring, this chunk's kv, compressed entries), never copied; heads run
-     * in parallel.
+     * Attention of row t (position p0 + t − row0 of a segment starting at row0) over its candidate keys
+     * -> ws.o[t]. The candidates are referenced in place (window ring, this segment's kv rows, compressed
+     * entries), never copied; heads run in parallel.
      */
-    private void attend(Parallel par, Workspace ws, LayerState st, int p0, int t) {
-        int pos = p0 + t;
+    private void attend(Parallel par, Workspace ws, LayerState st, int p0, int row0, int t) {
+        int pos = p0 + t - row0;
         int first = Math.max(0, pos - window + 1);
         int nWin = pos - first + 1;
         EntryStore entries = st.entries;
@@ -101,7 +111,7 @@ final class Attention {
             int k = j - first;
             if (j >= p0) {
                 ws.keyRef[k] = ws.kv;
-                ws.keyOff[k] = (j - p0) * headDim;
+                ws.keyOff[k] = (row0 + j - p0) * headDim;
             } else {
                 ws.keyRef[k] = st.window;
                 ws.keyOff[k] = (j % window) * headDim;
@@ -166,9 +176,9 @@ final class Attention {
     }
 
     /** Keep the last {@code window} kv vectors in the ring (slot = position mod window). */
-    private void updateWindow(Workspace ws, LayerState st, int p0, int T) {
-        for (int t = Math.max(0, T - window); t < T; t++) {
-            System.arraycopy(ws.kv, t * headDim, st.window, ((p0 + t) % window) * headDim, headDim);
+    private void updateWindow(Workspace ws, LayerState st, int p0, int row0, int len) {
+        for (int t = Math.max(0, len - window); t < len; t++) {
+            System.arraycopy(ws.kv, (row0 + t) * headDim, st.window, ((p0 + t) % window) * headDim, headDim);
         }
     }
 }

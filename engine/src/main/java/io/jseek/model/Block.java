@@ -3,7 +3,6 @@ package io.jseek.model;
 import io.jseek.config.ModelConfig;
 import io.jseek.kernels.Parallel;
 import io.jseek.kernels.VectorMath;
-import io.jseek.state.LayerState;
 import io.jseek.weights.WeightLoader;
 
 /**
@@ -32,22 +31,22 @@ final class Block {
         this.ffn = new MoE(w, prefix + "ffn.", c, c.isHashLayer(layerId));
     }
 
-    /** ws.H: [T, hc·d] at positions p0.. is updated in place; tokens[tokOff..] feed hash routing. */
-    void forward(Parallel par, Workspace ws, LayerState st, int p0, int T, int[] tokens, int tokOff) {
-        int n = T * hc * d;
+    /** ws.H: [T, hc·d] for the rows of {@code b} is updated in place; the rows' tokens feed hash routing. */
+    void forward(Parallel par, Workspace ws, Batch b) {
+        int T = b.rows, n = T * hc * d;
         // attention sub-layer
         System.arraycopy(ws.H, 0, ws.R, 0, n);
         hcAttn.pre(par, ws.H, T, ws.mixes, ws.x, ws.post, ws.comb, ws.sinkhorn);
         for (int t = 0; t < T; t++) VectorMath.rmsNorm(ws.x, t * d, attnNorm, eps, ws.xn, t * d, d);
-        attn.forward(par, ws, st, p0, T, ws.xn, ws.f);
-        if (ws.trace != null && st.ratio == 4) ws.trace.indexer(layerId, p0, T, ws.sel, ws.c.indexTopK(), ws.selN);
+        attn.forward(par, ws, b, layerId, ws.xn, ws.f);
+        if (ws.trace != null && ws.c.ratio(layerId) == 4) ws.trace.indexer(layerId, b.segP0[0], T, ws.sel, ws.c.indexTopK(), ws.selN);
         HyperConnection.post(ws.f, ws.R, ws.post, ws.comb, ws.H, T, hc, d);
         // feed-forward sub-layer
         System.arraycopy(ws.H, 0, ws.R, 0, n);
         hcFfn.pre(par, ws.H, T, ws.mixes, ws.x, ws.post, ws.comb, ws.sinkhorn);
         for (int t = 0; t < T; t++) VectorMath.rmsNorm(ws.x, t * d, ffnNorm, eps, ws.xn, t * d, d);
-        ffn.forward(par, ws, T, ws.xn, tokens, tokOff, ws.f);
-        if (ws.trace != null) ws.trace.experts(layerId, p0, T, ws.c.nActivatedExperts(), ws.route, ws.routeW);
+        ffn.forward(par, ws, T, ws.xn, b.token, 0, ws.f);
+        if (ws.trace != null) ws.trace.experts(layerId, b.segP0[0], T, ws.c.nActivatedExperts(), ws.route, ws.routeW);
         HyperConnection.post(ws.f, ws.R, ws.post, ws.comb, ws.H, T, hc, d);
     }
 }

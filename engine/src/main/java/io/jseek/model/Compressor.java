@@ -39,14 +39,21 @@ final class Compressor {
         this.norm = w.vector(prefix + "norm.weight", dc);
     }
 
-    /** xn: [T, d] at positions p0.. -> appends every completed window's entry [Dc] to {@code out}. */
-    void forward(Parallel par, Workspace ws, CompressorState st, EntryStore out, int p0, int T, float[] xn) {
+    /** xn: [T, d] -> ws.ck, ws.cg: [T, c·Dc] projections of every row of the batch. */
+    void project(Parallel par, Workspace ws, float[] xn, int T) {
         par.matmul(wkv, xn, 0, wkv.cols(), ws.ck, 0, width, T);
         par.matmul(wgate, xn, 0, wgate.cols(), ws.cg, 0, width, T);
-        for (int t = 0; t < T; t++) {
-            int pos = p0 + t, slot = pos % ratio;
-            System.arraycopy(ws.ck, t * width, st.kv, slot * width, width);
-            for (int ch = 0; ch < width; ch++) st.score[slot * width + ch] = ws.cg[t * width + ch] + ape[slot * width + ch];
+    }
+
+    /**
+     * Feeds rows [row0, row0+len) (positions p0..) of the projections into the sequence's compressor
+     * state and appends every completed window's entry [Dc] to {@code out}.
+     */
+    void absorb(Workspace ws, CompressorState st, EntryStore out, int p0, int row0, int len) {
+        for (int t = 0; t < len; t++) {
+            int pos = p0 + t, slot = pos % ratio, r = row0 + t;
+            System.arraycopy(ws.ck, r * width, st.kv, slot * width, width);
+            for (int ch = 0; ch < width; ch++) st.score[slot * width + ch] = ws.cg[r * width + ch] + ape[slot * width + ch];
             if (slot == ratio - 1) {
                 emit(ws, st, out, pos / ratio);
                 if (overlap) st.rotate();

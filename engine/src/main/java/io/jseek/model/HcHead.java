@@ -23,16 +23,16 @@ public final class HcHead {
         this.scale = w.vector(prefix + "hc_head_scale", 1);
     }
 
-    /** H: [T, hc·d] -> y: [T, d]; {@code m} is scratch of T·hc floats. */
-    void forward(Parallel par, float[] H, int T, float[] m, float[] y) {
+    /** H[off ..]: [T, hc·d] -> y: [T, d]; {@code m} is scratch of T·hc floats. */
+    void forward(Parallel par, float[] H, int off, int T, float[] m, float[] y) {
         int n = hc * d;
-        par.matmul(fn, H, m, T);
+        par.matmul(fn, H, off, n, m, 0, hc, T);
         for (int t = 0; t < T; t++) {
-            double inv = 1.0 / HyperConnection.rms(H, t * n, n, normEps);
+            double inv = 1.0 / HyperConnection.rms(H, off + t * n, n, normEps);
             for (int ch = 0; ch < d; ch++) y[t * d + ch] = 0;
             for (int j = 0; j < hc; j++) {
                 float pre = (float) (HyperConnection.sigmoid(m[t * hc + j] * inv * scale[0] + base[j]) + hcEps);
-                for (int ch = 0; ch < d; ch++) y[t * d + ch] += pre * H[t * n + j * d + ch];
+                for (int ch = 0; ch < d; ch++) y[t * d + ch] += pre * H[off + t * n + j * d + ch];
             }
         }
     }

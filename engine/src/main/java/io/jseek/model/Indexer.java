@@ -42,47 +42,55 @@ final class Indexer {
     }
 
     /**
-     * qr: [T, q_lora], xn: [T, d] -> ws.sel[t][0..ws.selN[t]) ascending indices of the chosen
-     * compressed entries for each query position p0+t.
+     * qr: [T, q_lora], xn: [T, d] for the rows of {@code b} -> ws.sel[r][0..ws.selN[r]) ascending indices
+     * of the compressed entries chosen for row r, per segment against that sequence's keys.
      */
-    void forward(Parallel par, Workspace ws, LayerState st, int p0, int T, float[] qr, float[] xn) {
-        compressor.forward(par, ws, st.indexCompressor, st.indexKeys, p0, T, xn);
+    void forward(Parallel par, Workspace ws, Batch b, int layerId, float[] qr, float[] xn) {
+        int T = b.rows;
+        compressor.project(par, ws, xn, T);
+        for (int s = 0; s < b.segments; s++) {
+            LayerState st = b.state[s].layer(layerId);
+            compressor.absorb(ws, st.indexCompressor, st.indexKeys, b.segP0[s], b.segStart[s], b.segLen[s]);
+        }
         int qw = heads * headDim;
         par.matmul(wqB, qr, 0, wqB.cols(), ws.qi, 0, qw, T);
         par.matmul(weightsProj, xn, 0, weightsProj.cols(), ws.wi, 0, heads, T);
-        for (int t = 0; t < T; t++) {
-            rope.angles(p0 + t, ws.cs);
+        for (int r = 0; r < T; r++) {
+            rope.angles(b.pos[r], ws.cs);
             for (int h = 0; h < heads; h++) {
-                rope.rotate(ws.qi, t * qw + h * headDim, headDim, ws.cs, false);
-                Hadamard.rotate(ws.qi, t * qw + h * headDim, headDim);
+                rope.rotate(ws.qi, r * qw + h * headDim, headDim, ws.cs, false);
+                Hadamard.rotate(ws.qi, r * qw + h * headDim, headDim);
             }
-            for (int h = 0; h < heads; h++) ws.wi[t * heads + h] *= weightScale;
-            ws.selN[t] = 0;
+            for (int h = 0; h < heads; h++) ws.wi[r * heads + h] *= weightScale;
+            ws.selN[r] = 0;
         }
-        int total = (p0 + T) / 4; // entries eligible for the last query of the chunk
-        ws.indexJob.set(this, ws, st.indexKeys, p0, T);
-        for (int e0 = 0; e0 < total; e0 += TILE) {
-            ws.indexJob.tile(e0, Math.min(total, e0 + TILE));
-            par.forRange(T, 1, ws.indexJob);
+        for (int s = 0; s < b.segments; s++) {
+            int row0 = b.segStart[s], len = b.segLen[s];
+            int total = (b.segP0[s] + len) / 4; // entries eligible for the segment's last row
+            ws.indexJob.set(this, ws, b.state[s].layer(layerId).indexKeys, b.pos, row0);
+            for (int e0 = 0; e0 < total; e0 += TILE) {
+                ws.indexJob.tile(e0, Math.min(total, e0 + TILE));
+                par.forRange(len, 1, ws.indexJob);
+            }
         }
-        for (int t = 0; t < T; t++) java.util.Arrays.sort(ws.sel, t * topK, t * topK + ws.selN[t]);
+        for (int r = 0; r < T; r++) java.util.Arrays.sort(ws.sel, r * topK, r * topK + ws.selN[r]);
     }
 
-    /** Scores keys [e0, e1) for queries [t0, t1) of the chunk into their running top-k heaps. */
-    void scoreTile(Workspace ws, EntryStore keys, int p0, int e0, int e1, int t0, int t1) {
+    /** Scores keys [e0, e1) for rows [r0, r1) into their running top-k heaps. */
+    void scoreTile(Workspace ws, EntryStore keys, int[] pos, int e0, int e1, int r0, int r1) {
         int qw = heads * headDim;
-        for (int t = t0; t < t1; t++) {
-            int end = Math.min(e1, (p0 + t + 1) / 4); // causal: w < (pos+1) div 4
+        for (int t = r0; t < r1; t++) {
+            int end = Math.min(e1, (pos[t] + 1) / 4); // causal: w < (pos+1) div 4
             int size = ws.selN[t], base = t * topK;
             for (int e = e0; e < end; e++) {
                 float[] kb = keys.block(e);
                 int ko = keys.offset(e);
-                float s = 0;
+                float sc = 0;
                 for (int h = 0; h < heads; h++) {
                     float dot = VectorMath.dot(ws.qi, t * qw + h * headDim, kb, ko, headDim);
-                    if (dot > 0) s += ws.wi[t * heads + h] * dot;
+                    if (dot > 0) sc += ws.wi[t * heads + h] * dot;
                 }
-                size = TopK.offer(ws.selScore, ws.sel, base, size, topK, s, e);
+                size = TopK.offer(ws.selScore, ws.sel, base, size, topK, sc, e);
             }
             ws.selN[t] = size;
         }
@@ -93,13 +101,15 @@ final class Indexer {
         private Indexer indexer;
         private Workspace ws;
         private EntryStore keys;
-        private int p0, e0, e1;
+        private int[] pos;
+        private int row0, e0, e1;
 
-        void set(Indexer indexer, Workspace ws, EntryStore keys, int p0, int T) {
+        void set(Indexer indexer, Workspace ws, EntryStore keys, int[] pos, int row0) {
             this.indexer = indexer;
             this.ws = ws;
             this.keys = keys;
-            this.p0 = p0;
+            this.pos = pos;
+            this.row0 = row0;
         }
 
         void tile(int e0, int e1) {
@@ -109,7 +119,7 @@ final class Indexer {
 
         @Override
         public void run(int lo, int hi) {
-            indexer.scoreTile(ws, keys, p0, e0, e1, lo, hi);
+            indexer.scoreTile(ws, keys, pos, e0, e1, row0 + lo, row0 + hi);
         }
     }
 }

@@ -4,7 +4,6 @@ import io.jseek.config.ModelConfig;
 import io.jseek.kernels.Parallel;
 import io.jseek.kernels.VectorMath;
 import io.jseek.kernels.WeightMatrix;
-import io.jseek.state.LayerState;
 import io.jseek.weights.WeightLoader;
 
 /**
@@ -34,11 +33,11 @@ final class MtpBlock {
     }
 
     /**
-     * hs: [T, hc·d] main final hc-states, ids[off..off+T) the following tokens, embed rows in ws.x
+     * hs: [T, hc·d] main final hc-states for the rows of {@code b} (whose tokens are the following ids), embed rows in ws.x
      * -> ws.y: [T, d] normalised head input.
      */
-    void forward(Parallel par, Workspace ws, LayerState st, int p0, int T, float[] hs, int[] ids, int off) {
-        int n = hc * d;
+    void forward(Parallel par, Workspace ws, Batch b, float[] hs) {
+        int T = b.rows, n = hc * d;
         for (int t = 0; t < T; t++) VectorMath.rmsNorm(ws.x, t * d, enorm, eps, ws.xn, t * d, d);
         par.matmul(eProj, ws.xn, 0, d, ws.f, 0, d, T);                       // e:  [T, d]
         for (int r = 0; r < T * hc; r++) VectorMath.rmsNorm(hs, r * d, hnorm, eps, ws.R, r * d, d);
@@ -46,8 +45,8 @@ final class MtpBlock {
         for (int t = 0; t < T; t++) {
             for (int j = 0; j < hc; j++) VectorMath.axpy(1f, ws.f, t * d, ws.H, t * n + j * d, d);
         }
-        block.forward(par, ws, st, p0, T, ids, off);
-        hcHead.forward(par, ws.H, T, ws.mixes, ws.y);
+        block.forward(par, ws, b);
+        hcHead.forward(par, ws.H, 0, T, ws.mixes, ws.y);
         for (int t = 0; t < T; t++) VectorMath.rmsNorm(ws.y, t * d, norm, eps, ws.y, t * d, d);
     }
 }

@@ -29,6 +29,8 @@ public final class Transformer implements AutoCloseable {
     private final float[] norm;              // [d]
     private final MtpBlock[] mtp;
     private final Workspace ws;
+    private final Batch batch = new Batch();
+    private float[] mtpHidden = new float[0];
 
     private Transformer(ModelConfig c, Checkpoint ckpt, int threads) {
         this.config = c;
@@ -84,27 +86,53 @@ public final class Transformer implements AutoCloseable {
      */
     public synchronized void forward(DecodeState st, int[] tokens, int off, int T, float[] logits, boolean allRows, float[] hiddenOut) {
         checkTokens(tokens, off, T);
-        int d = config.dim(), n = config.hcMult() * d, V = config.vocabSize();
+        int n = config.hcMult() * config.dim(), V = config.vocabSize();
         for (int c0 = 0; c0 < T; c0 += MAX_CHUNK) {
-            int len = Math.min(MAX_CHUNK, T - c0), p0 = st.position();
-            ws.ensure(len);
-            for (int t = 0; t < len; t++) {
-                embed.row(tokens[off + c0 + t], ws.x, t * d);
-                for (int j = 0; j < config.hcMult(); j++) System.arraycopy(ws.x, t * d, ws.H, t * n + j * d, d);
-            }
-            for (Block b : layers) b.forward(par, ws, st.layer(b.layerId), p0, len, tokens, off + c0);
+            int len = Math.min(MAX_CHUNK, T - c0);
+            batch.clear();
+            batch.add(st, tokens, off + c0, len, st.position());
+            runStack();
             st.advance(len);
             if (hiddenOut != null) System.arraycopy(ws.H, 0, hiddenOut, c0 * n, len * n);
             if (logits == null) continue;
-            hcHead.forward(par, ws.H, len, ws.mixes, ws.y);
-            if (allRows) {
-                for (int t = 0; t < len; t++) VectorMath.rmsNorm(ws.y, t * d, norm, (float) config.normEps(), ws.y, t * d, d);
-                par.matmul(head, ws.y, 0, d, logits, c0 * V, V, len);
-            } else if (c0 + len == T) {
-                VectorMath.rmsNorm(ws.y, (len - 1) * d, norm, (float) config.normEps(), ws.y, 0, d);
-                par.matmul(head, ws.y, 0, d, logits, 0, V, 1);
-            }
+            if (allRows) head(0, len, logits, c0 * V);
+            else if (c0 + len == T) head(len - 1, 1, logits, 0);
         }
+    }
+
+    /**
+     * One decode step for several sequences at once: token[i] is appended to states[i] (all distinct),
+     * and logits[i·V ..] receives its next-token logits. The weights are read once for all of them.
+     */
+    public synchronized void decodeBatch(DecodeState[] states, int[] token, int count, float[] logits) {
+        checkTokens(token, 0, count);
+        for (int c0 = 0; c0 < count; c0 += MAX_CHUNK) {
+            int len = Math.min(MAX_CHUNK, count - c0);
+            batch.clear();
+            for (int i = c0; i < c0 + len; i++) batch.add(states[i], token, i, 1, states[i].position());
+            runStack();
+            for (int i = c0; i < c0 + len; i++) states[i].advance(1);
+            head(0, len, logits, c0 * config.vocabSize());
+        }
+    }
+
+    /** Embeds the batch rows into hc streams and runs every block. */
+    private void runStack() {
+        int d = config.dim(), n = config.hcMult() * d;
+        ws.ensure(batch.rows);
+        for (int t = 0; t < batch.rows; t++) {
+            embed.row(batch.token[t], ws.x, t * d);
+            for (int j = 0; j < config.hcMult(); j++) System.arraycopy(ws.x, t * d, ws.H, t * n + j * d, d);
+        }
+        for (Block b : layers) b.forward(par, ws, batch);
+    }
+
+    /** logits rows for batch rows [r0, r0+count): HC head, final norm, head. */
+    private void head(int r0, int count, float[] logits, int off) {
+        int d = config.dim(), n = config.hcMult() * d, V = config.vocabSize();
+        hcHead.forward(par, ws.H, r0 * n, count, ws.mixes, ws.y);
+        for (int t = 0; t < count; t++) VectorMath.rmsNorm(ws.y, t * d, norm, (float) config.normEps(), ws.y, t * d, d);
+        par.matmul(head, ws.y, 0, d, logits, off, V, count);
     }
 
     /**
@@ -115,15 +143,15 @@ public final class Transformer implements AutoCloseable {
         if (mtp.length == 0) throw new IllegalStateException("this checkpoint has no MTP block (num_nextn_predict_layers = 0)");
         checkTokens(ids, off, T);
         int d = config.dim(), n = config.hcMult() * d, V = config.vocabSize();
-        float[] hsChunk = null;
         for (int c0 = 0; c0 < T; c0 += MAX_CHUNK) {
             int len = Math.min(MAX_CHUNK, T - c0);
             ws.ensure(len);
-            if (hsChunk == null || hsChunk.length < len * n) hsChunk = new float[len * n];
-            System.arraycopy(hs, c0 * n, hsChunk, 0, len * n);
+            if (mtpHidden.length < len * n) mtpHidden = new float[len * n];
+            System.arraycopy(hs, c0 * n, mtpHidden, 0, len * n);
             for (int t = 0; t < len; t++) embed.row(ids[off + c0 + t], ws.x, t * d);
-            MtpBlock m = mtp[0];
-            m.forward(par, ws, st.layer(m.block.layerId), st.mtpPosition(), len, hsChunk, ids, off + c0);
+            batch.clear();
+            batch.add(st, ids, off + c0, len, st.mtpPosition());
+            mtp[0].forward(par, ws, batch, mtpHidden);
             st.advanceMtp(len);
             par.matmul(head, ws.y, 0, d, logits, c0 * V, V, len);
         }

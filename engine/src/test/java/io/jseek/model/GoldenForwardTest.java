@@ -150,6 +150,57 @@ class GoldenForwardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tiny", "multiblock"})
+    void batchedDecodeOfSeveralSequencesMatchesEachAlone(String name) {
+        Golden g = golden.get(name);
+        Transformer m = models.get(name);
+        int T = g.tokens.length, V = m.config().vocabSize();
+        // three sequences that join the batch at different steps, one of them after a prefill
+        int[][] seqs = new int[3][T];
+        for (int t = 0; t < T; t++) {
+            seqs[0][t] = g.tokens[t];
+            seqs[1][t] = g.tokens[T - 1 - t];
+            seqs[2][t] = g.tokens[(t * 7) % T];
+        }
+        int[] start = {0, 5, 17};
+        float[][] alone = new float[3][];
+        for (int s = 0; s < 3; s++) {
+            alone[s] = new float[T * V];
+            m.forward(m.newState(), seqs[s], 0, T, alone[s], true, null);
+        }
+        DecodeState[] st = {m.newState(), m.newState(), m.newState()};
+        float[][] got = new float[3][T * V];
+        float[] one = new float[17 * V];
+        m.forward(st[2], seqs[2], 0, 17, one, true, null); // sequence 2 arrives with a 17-token prompt
+        System.arraycopy(one, 0, got[2], 0, 17 * V);
+        DecodeState[] active = new DecodeState[3];
+        int[] tok = new int[3], which = new int[3];
+        float[] logits = new float[3 * V];
+        for (int step = 0; step < T + 17; step++) {
+            int n = 0;
+            for (int s = 0; s < 3; s++) {
+                int p = st[s].position();
+                if (step >= start[s] && p < T) {
+                    active[n] = st[s];
+                    tok[n] = seqs[s][p];
+                    which[n++] = s;
+                }
+            }
+            if (n == 0) break;
+            int[] pos = new int[n];
+            for (int i = 0; i < n; i++) pos[i] = active[i].position();
+            m.decodeBatch(active, tok, n, logits);
+            for (int i = 0; i < n; i++) System.arraycopy(logits, i * V, got[which[i]], pos[i] * V, V);
+        }
+        for (int s = 0; s < 3; s++) {
+            double worst = 0;
+            for (int i = 0; i < T * V; i++) worst = Math.max(worst, Math.abs(got[s][i] - alone[s][i]));
+            assertTrue(worst <= TOL, name + " sequence " + s + " batched vs alone: " + worst);
+        }
+        assertTrue(Golden.maxDiff(Golden.matrix(g.root.get("logits")), got[0]) <= TOL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny", "multiblock"})
     void mtpMatchesReferenceFullAndIncremental(String name) {
         Golden g = golden.get(name);
         Transformer m = models.get(name);
