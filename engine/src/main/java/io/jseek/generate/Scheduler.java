@@ -45,6 +45,10 @@ public final class Scheduler implements AutoCloseable {
     private final ArrayDeque<Sequence> pending = new ArrayDeque<>();   // guarded by lock
     private final ArrayList<Sequence> active = new ArrayList<>();      // engine thread only
     private final PrefixCache cache;
+    private final Sequence[] decoding;        // engine thread only: this round's decoding sequences
+    private final DecodeState[] decodeStates;
+    private final int[] decodeTokens;
+    private final float[] batchLogits;        // [parallel, V]
     private final Thread thread;
     private volatile boolean closed;
     private volatile int activeCount;
@@ -56,6 +60,10 @@ public final class Scheduler implements AutoCloseable {
         this.config = config;
         this.vocab = model.config().vocabSize();
         this.cache = new PrefixCache(config.cacheEntries());
+        this.decoding = new Sequence[config.parallel()];
+        this.decodeStates = new DecodeState[config.parallel()];
+        this.decodeTokens = new int[config.parallel()];
+        this.batchLogits = new float[config.parallel() * vocab];
         this.freshStateBytes = model.newState().bytes();
         this.thread = Thread.ofPlatform().name("jseek-engine").daemon().start(this::run);
     }
@@ -131,24 +139,34 @@ public final class Scheduler implements AutoCloseable {
                 }
                 continue;
             }
+            // prompt chunks run per sequence; then every sequence that is decoding advances by one token in a
+            // single batched pass over the weights (continuous batching: newcomers join at the next round)
+            int n = 0;
             for (int i = 0; i < active.size(); ) {
                 Sequence s = active.get(i);
                 FinishReason end;
                 Throwable error = null;
                 try {
-                    end = step(s);
+                    end = prefillStep(s);
                 } catch (RuntimeException | Error e) {
                     end = FinishReason.ERROR;
                     error = e;
                 }
-                if (end == null) {
-                    i++;
-                } else {
+                if (end != null) {
                     active.remove(i);
                     activeCount = active.size(); // before the callback: a caller may submit again right away
                     finish(s, end, error);
+                    continue;
                 }
+                if (s.state.position() >= s.promptLength() - 1) {
+                    decoding[n] = s;
+                    decodeStates[n] = s.state;
+                    decodeTokens[n] = s.tokens()[s.state.position()];
+                    n++;
+                }
+                i++;
             }
+            if (n > 0) decodeRound(n);
             activeCount = active.size();
             long b = 0;
             for (Sequence s : active) b += s.state.bytes();
@@ -199,8 +217,8 @@ public final class Scheduler implements AutoCloseable {
         cacheBytes = cache.bytes();
     }
 
-    /** One step of one sequence; returns how it ended, or null to continue. */
-    private FinishReason step(Sequence s) {
+    /** A prompt chunk of one sequence (nothing once only the last prompt token is left); returns how it ended, or null. */
+    private FinishReason prefillStep(Sequence s) {
         if (s.cancelled()) return FinishReason.CANCELLED;
         DecodeState st = s.state;
         int pos = st.position(), last = s.promptLength() - 1;
@@ -210,9 +228,38 @@ public final class Scheduler implements AutoCloseable {
             int n = Math.min(config.prefillChunk(), last - pos);
             model.forward(st, s.tokens(), pos, n, null, false, null);
             if (pos + n == last && config.cacheEntries() > 0) cache.put(s.tokens(), last, st.copy());
-            return null;
         }
-        model.forward(st, s.tokens(), pos, 1, s.logits, false, null);
+        return null;
+    }
+
+    /** One batched decode step for decoding[0..n): sample, deliver, and retire finished sequences. */
+    private void decodeRound(int n) {
+        Throwable error = null;
+        try {
+            model.decodeBatch(decodeStates, decodeTokens, n, batchLogits);
+        } catch (RuntimeException | Error e) {
+            error = e;
+        }
+        for (int k = 0; k < n; k++) {
+            Sequence s = decoding[k];
+            decoding[k] = null;
+            decodeStates[k] = null;
+            FinishReason end;
+            if (error != null) {
+                end = FinishReason.ERROR;
+            } else {
+                System.arraycopy(batchLogits, k * vocab, s.logits, 0, vocab);
+                end = afterToken(s);
+            }
+            if (end != null) {
+                active.remove(s);
+                activeCount = active.size();
+                finish(s, end, error);
+            }
+        }
+    }
+
+    private FinishReason afterToken(Sequence s) {
         int id = s.sampleAndAppend();
         generatedTokens.incrementAndGet();
         boolean more = s.sink().onToken(id);
