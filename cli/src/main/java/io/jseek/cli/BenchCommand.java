@@ -36,6 +36,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", paramLabel = "N", description = "Repetitions; the median is reported (default 3).")
     int runs;
 
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "N", description = "Also decode N sequences together (continuous batching) and report the total tokens/s.")
+    int batch;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -69,6 +72,22 @@ final class BenchCommand implements Callable<Integer> {
                 for (int g = 0; g < gen; g++) m.forward(st, ids, start + g, 1, logits, false, null);
                 decode[r] = gen / ((System.nanoTime() - t1) / 1e9);
             }
+            double batched = 0;
+            if (batch > 1) {
+                progress("decode " + gen + " steps of " + batch + " sequences together");
+                DecodeState first = m.newState();
+                m.forward(first, ids, 0, prompt, logits, false, null);
+                DecodeState[] states = new DecodeState[batch];
+                for (int i = 0; i < batch; i++) states[i] = first.copy();
+                int[] tok = new int[batch];
+                float[] out = new float[batch * V];
+                long t0 = System.nanoTime();
+                for (int g = 0; g < gen; g++) {
+                    for (int i = 0; i < batch; i++) tok[i] = ids[(prompt + g + 31 * i) % ids.length];
+                    m.decodeBatch(states, tok, batch, out);
+                }
+                batched = (double) gen * batch / ((System.nanoTime() - t0) / 1e9);
+            }
             progress("measuring memory read bandwidth");
             double bw;
             try (Parallel par = new Parallel(model.threads)) {
@@ -90,6 +109,10 @@ final class BenchCommand implements Callable<Integer> {
             o.put("roofline_tokens_per_s", round(roof));
             o.put("roofline_fraction", round(dc / roof));
             o.put("decode_read_gb_s", round(dc * info.weightBytesPerToken() / 1e9));
+            if (batch > 1) {
+                o.put("batch", batch);
+                o.put("batch_decode_tokens_per_s", round(batched));
+            }
             if (json) {
                 System.out.println(Json.write(o));
             } else {
@@ -99,6 +122,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("weights/token    %s%n", InspectCommand.bytes(info.weightBytesPerToken()));
                 System.out.printf("read bandwidth   %.2f GB/s (measured now) -> roofline %.2f tokens/s%n", bw / 1e9, roof);
                 System.out.printf("decode/roofline  %.1f%% (%.2f GB/s of weights)%n", 100 * dc / roof, dc * info.weightBytesPerToken() / 1e9);
+                if (batch > 1) System.out.printf("batched decode   %.2f tokens/s in total over %d sequences%n", batched, batch);
             }
         }
         return 0;

@@ -29,7 +29,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key", paramLabel = "KEY", description = "Require this key (Authorization: Bearer or x-api-key). Default: env JSEEK_API_KEY, else none.")
     String apiKey = System.getenv("JSEEK_API_KEY");
 
-    @Option(names = "--ctx-size", defaultValue = "8192", paramLabel = "N", description = "Context size per request, prompt + reply (default 8192).")
+    @Option(names = "--ctx-size", defaultValue = "65536", paramLabel = "N", description = "Context size per request, prompt + reply (default 65536: holds an agent request such as Claude Code's ~76 kB first turn).")
     int ctxSize;
 
     @Option(names = "--parallel", defaultValue = "4", paramLabel = "N", description = "Requests decoded concurrently (default 4).")
