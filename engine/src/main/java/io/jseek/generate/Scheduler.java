@@ -54,6 +54,7 @@ public final class Scheduler implements AutoCloseable {
     private volatile int activeCount;
     private volatile long activeBytes, cacheBytes;
     private final AtomicLong promptTokens = new AtomicLong(), cachedTokens = new AtomicLong(), generatedTokens = new AtomicLong();
+    private final AtomicLong prefillTokens = new AtomicLong(), prefillNanos = new AtomicLong(), decodeNanos = new AtomicLong();
 
     public Scheduler(Transformer model, Config config) {
         this.model = model;
@@ -122,6 +123,20 @@ public final class Scheduler implements AutoCloseable {
 
     public long generatedTokens() {
         return generatedTokens.get();
+    }
+
+    /** Prompt tokens run through the model (cache hits excluded) and the seconds it took. */
+    public long prefillTokens() {
+        return prefillTokens.get();
+    }
+
+    public double prefillSeconds() {
+        return prefillNanos.get() / 1e9;
+    }
+
+    /** Seconds spent in batched decode steps (their tokens are {@link #generatedTokens()}). */
+    public double decodeSeconds() {
+        return decodeNanos.get() / 1e9;
     }
 
     private void run() {
@@ -226,7 +241,10 @@ public final class Scheduler implements AutoCloseable {
             // prefill all but the last prompt token; the state at that point is worth caching
             // because an identical prompt needs exactly it
             int n = Math.min(config.prefillChunk(), last - pos);
+            long t0 = System.nanoTime();
             model.forward(st, s.tokens(), pos, n, null, false, null);
+            prefillNanos.addAndGet(System.nanoTime() - t0);
+            prefillTokens.addAndGet(n);
             if (pos + n == last && config.cacheEntries() > 0) cache.put(s.tokens(), last, st.copy());
         }
         return null;
@@ -235,11 +253,13 @@ public final class Scheduler implements AutoCloseable {
     /** One batched decode step for decoding[0..n): sample, deliver, and retire finished sequences. */
     private void decodeRound(int n) {
         Throwable error = null;
+        long t0 = System.nanoTime();
         try {
             model.decodeBatch(decodeStates, decodeTokens, n, batchLogits);
         } catch (RuntimeException | Error e) {
             error = e;
         }
+        decodeNanos.addAndGet(System.nanoTime() - t0);
         for (int k = 0; k < n; k++) {
             Sequence s = decoding[k];
             decoding[k] = null;

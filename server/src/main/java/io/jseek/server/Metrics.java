@@ -23,6 +23,13 @@ final class Metrics {
         metric(b, "jseek_prompt_tokens_total", "counter", "Prompt tokens admitted.", s.promptTokens());
         metric(b, "jseek_prompt_cache_hit_tokens_total", "counter", "Prompt tokens served from the prefix cache.", s.cachedPromptTokens());
         metric(b, "jseek_generated_tokens_total", "counter", "Tokens generated.", s.generatedTokens());
+        metric(b, "jseek_prefill_tokens_total", "counter", "Prompt tokens run through the model (excluding cache hits).", s.prefillTokens());
+        metric(b, "jseek_prefill_seconds_total", "counter", "Seconds spent in prompt processing.", s.prefillSeconds());
+        metric(b, "jseek_decode_seconds_total", "counter", "Seconds spent in batched decode steps.", s.decodeSeconds());
+        metric(b, "jseek_prefill_tokens_per_second", "gauge", "Average prompt-processing speed since start.",
+                s.prefillSeconds() > 0 ? s.prefillTokens() / s.prefillSeconds() : 0);
+        metric(b, "jseek_decode_tokens_per_second", "gauge", "Average generated tokens per second of decoding since start (all sequences).",
+                s.decodeSeconds() > 0 ? s.generatedTokens() / s.decodeSeconds() : 0);
         metric(b, "jseek_queue_length", "gauge", "Requests waiting for a decode slot.", s.queued());
         metric(b, "jseek_active_sequences", "gauge", "Sequences being decoded.", s.active());
         metric(b, "jseek_state_bytes", "gauge", "Decode-state memory (active and prefix cache).", s.stateBytes());
@@ -30,6 +37,12 @@ final class Metrics {
     }
 
     private static void metric(StringBuilder b, String name, String type, String help, long v) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+                .append(name).append(' ').append(v).append('\n');
+    }
+
+    private static void metric(StringBuilder b, String name, String type, String help, double v) {
         b.append("# HELP ").append(name).append(' ').append(help).append('\n')
                 .append("# TYPE ").append(name).append(' ').append(type).append('\n')
                 .append(name).append(' ').append(v).append('\n');
