@@ -52,7 +52,7 @@ final class ChatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean tty = System.console() != null;
         String dim = tty ? "\u001b[2m" : "", reset = tty ? "\u001b[0m" : "";
-        var out = Stdio.OUT;
+        var out = Stdio.out;
         try (ChatEngine engine = ChatEngine.load(model.dir(), model.threads, new Scheduler.Config(1, 0, ctxSize, Long.MAX_VALUE, 2, 256))) {
             List<ChatMessage> history = new ArrayList<>();
             if (system != null) history.add(ChatMessage.system(system));

@@ -25,8 +25,8 @@ final class DetokenizeCommand implements Callable<Integer> {
         for (int id : a) {
             if (id < 0 || id >= t.vocabSize()) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (t.vocabSize() - 1) + ")");
         }
-        Stdio.OUT.print(t.decode(a, skipSpecial));
-        Stdio.OUT.flush();
+        Stdio.out.print(t.decode(a, skipSpecial));
+        Stdio.out.flush();
         return 0;
     }
 }

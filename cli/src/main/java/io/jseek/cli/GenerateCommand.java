@@ -99,16 +99,16 @@ final class GenerateCommand implements Callable<Integer> {
 
                 @Override
                 public void onContent(String delta) {
-                    Stdio.OUT.print(delta);
-                    Stdio.OUT.flush();
+                    Stdio.out.print(delta);
+                    Stdio.out.flush();
                 }
             };
             long t0 = System.nanoTime();
             Generation g = raw ? engine.complete(input.prompt, params, print)
                     : engine.chat(new ChatRequest(List.of(ChatMessage.user(input.prompt)), List.of(), !noThink, ReasoningEffort.HIGH, true), false, params, print);
             ChatResult r = g.await();
-            Stdio.OUT.println();
-            Stdio.OUT.flush();
+            Stdio.out.println();
+            Stdio.out.flush();
             System.err.printf("jseek: %d prompt tokens, %d generated in %.2f s (%s)%n", r.usage().promptTokens(),
                     r.usage().completionTokens(), (System.nanoTime() - t0) / 1e9, r.finishReason().toString().toLowerCase());
         }

@@ -32,17 +32,17 @@ final class RenderCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (input.request != null) {
-            Stdio.OUT.print(render(Stdio.read(input.request)));
+            Stdio.out.print(render(Stdio.read(input.request)));
         } else {
             try (BufferedReader r = Stdio.lines(input.jsonl)) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (line.isBlank()) continue;
-                    Stdio.OUT.println(Json.write(Map.of("prompt", render(line))));
+                    Stdio.out.println(Json.write(Map.of("prompt", render(line))));
                 }
             }
         }
-        Stdio.OUT.flush();
+        Stdio.out.flush();
         return 0;
     }
 

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 
 /** UTF-8 standard output and line input, independent of the platform locale. */
 final class Stdio {
-    static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+    /** Command output; tests swap it to capture what a command prints. */
+    static PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
 
     private Stdio() {
     }

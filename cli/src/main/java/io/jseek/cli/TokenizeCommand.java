@@ -33,7 +33,7 @@ final class TokenizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Tokenizer t = tok.load();
         if (input.text != null) {
-            Stdio.OUT.println(Json.write(t.encode(input.text)));
+            Stdio.out.println(Json.write(t.encode(input.text)));
         } else {
             try (BufferedReader r = Stdio.lines(input.jsonl)) {
                 String line;
@@ -43,11 +43,11 @@ final class TokenizeCommand implements Callable<Integer> {
                     if (line.isBlank()) continue;
                     Map<String, Object> o = Json.parseObject(line);
                     if (!(o.get("text") instanceof String s)) throw new IllegalArgumentException("line " + n + ": expected {\"text\": \"...\"}");
-                    Stdio.OUT.println(Json.write(Map.of("ids", t.encode(s))));
+                    Stdio.out.println(Json.write(Map.of("ids", t.encode(s))));
                 }
             }
         }
-        Stdio.OUT.flush();
+        Stdio.out.flush();
         return 0;
     }
 }
