@@ -3,10 +3,13 @@ package io.jseek.cli;
 import io.jseek.generate.ChatEngine;
 import io.jseek.generate.Scheduler;
 import io.jseek.server.JseekServer;
+import com.sun.net.httpserver.HttpServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,12 +52,36 @@ final class ServeCommand implements Callable<Integer> {
         if (parallel < 1) throw new IllegalArgumentException("--parallel must be >= 1");
         var cfg = new Scheduler.Config(parallel, queue, ctxSize, stateMb << 20, 2 * parallel, 256);
         Path dir = model.dir();
-        try (ChatEngine engine = ChatEngine.load(dir, model.threads, cfg);
+        HttpServer loading = port == 0 ? null : loadingServer(dir);
+        ChatEngine loaded;
+        try {
+            loaded = ChatEngine.load(dir, model.threads, cfg);
+        } finally {
+            if (loading != null) loading.stop(0);
+        }
+        try (ChatEngine engine = loaded;
              JseekServer server = JseekServer.start(engine, JseekServer.Options.defaults(host, port, apiKey))) {
             System.err.printf("jseek: serving %s on http://%s:%d (OpenAI /v1/chat/completions, Anthropic /v1/messages)%n",
                     dir, host, server.port());
             new CountDownLatch(1).await(); // until the process is stopped
         }
         return 0;
+    }
+
+    /** Until the model is loaded, every route answers 503 and /health says so (clients and probes can poll). */
+    private HttpServer loadingServer(Path dir) throws java.io.IOException {
+        HttpServer h = HttpServer.create(new InetSocketAddress(host, port), 16);
+        byte[] body = ("{\"status\":\"loading\",\"model\":" + io.jseek.json.Json.write(dir.toString()) + "}").getBytes(StandardCharsets.UTF_8);
+        h.createContext("/", ex -> {
+            try (ex) {
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.getResponseHeaders().set("Retry-After", "1");
+                ex.sendResponseHeaders(503, body.length);
+                ex.getResponseBody().write(body);
+            }
+        });
+        h.start();
+        System.err.println("jseek: loading " + dir + " (GET /health answers 503 until ready)");
+        return h;
     }
 }
