@@ -49,7 +49,7 @@ final class InspectCommand implements Callable<Integer> {
             System.out.printf("files        %d tensors, %s%n", m.checkpoint().tensors().size(), bytes(m.checkpoint().fileBytes()));
             info.bytesByDtype().forEach((k, v) -> System.out.printf("  %-10s %s%n", k, bytes(v)));
             System.out.printf("decode state %s per token + %s fixed; %s at 128K tokens, %s at 1M tokens%n",
-                    bytes(info.stateBytesPerToken()), bytes(info.stateFixedBytes()),
+                    bytes(Math.round(info.stateBytesPerToken())), bytes(info.stateFixedBytes()),
                     bytes(info.stateBytesAt(128 * 1024)), bytes(info.stateBytesAt(1024 * 1024)));
         }
         return 0;

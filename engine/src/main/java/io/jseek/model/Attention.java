@@ -65,6 +65,8 @@ final class Attention {
             }
             VectorMath.rmsNorm(ws.kv, t * headDim, kvNorm, eps, ws.kv, t * headDim, headDim);
             rope.rotate(ws.kv, t * headDim, headDim, ws.cs, false);
+            // compact storage: this chunk's keys are seen exactly as the window will hold them
+            if (st.kvCodec != null) st.kvCodec.roundTrip(ws.kv, t * headDim, ws.rowScratch);
         }
         if (compressor != null) compressor.forward(par, ws, st.compressor, st.entries, p0, T, xn);
         if (indexer != null) indexer.forward(par, ws, st, p0, T, ws.qr, xn);
@@ -107,10 +109,17 @@ final class Attention {
                 ws.keyOff[k] = (j % window) * headDim;
             }
         }
+        if (nComp > 0 && !entries.direct()) ws.ensureDecoded(nComp * headDim);
         for (int i = 0; i < nComp; i++) {
             int e = ratio == 4 ? ws.sel[t * indexTopK + i] : i;
-            ws.keyRef[nWin + i] = entries.block(e);
-            ws.keyOff[nWin + i] = entries.offset(e);
+            if (entries.direct()) {
+                ws.keyRef[nWin + i] = entries.block(e);
+                ws.keyOff[nWin + i] = entries.offset(e);
+            } else { // compact entries are decoded once per query and shared by all heads
+                entries.decode(e, ws.decoded, i * headDim);
+                ws.keyRef[nWin + i] = ws.decoded;
+                ws.keyOff[nWin + i] = i * headDim;
+            }
         }
         ws.attendJob.set(this, ws, t, n);
         par.forRange(heads, 4, ws.attendJob);

@@ -61,8 +61,14 @@ final class Indexer {
         }
         int total = (p0 + T) / 4; // entries eligible for the last query of the chunk
         ws.indexJob.set(this, ws, st.indexKeys, p0, T);
+        EntryStore keys = st.indexKeys;
         for (int e0 = 0; e0 < total; e0 += TILE) {
-            ws.indexJob.tile(e0, Math.min(total, e0 + TILE));
+            int e1 = Math.min(total, e0 + TILE);
+            if (!keys.direct()) { // compact keys: decode the tile once for every query of the chunk
+                ws.ensureDecoded(TILE * headDim);
+                for (int e = e0; e < e1; e++) keys.decode(e, ws.decoded, (e - e0) * headDim);
+            }
+            ws.indexJob.tile(e0, e1);
             par.forRange(T, 1, ws.indexJob);
         }
         for (int t = 0; t < T; t++) java.util.Arrays.sort(ws.sel, t * topK, t * topK + ws.selN[t]);
@@ -71,12 +77,13 @@ final class Indexer {
     /** Scores keys [e0, e1) for queries [t0, t1) of the chunk into their running top-k heaps. */
     void scoreTile(Workspace ws, EntryStore keys, int p0, int e0, int e1, int t0, int t1) {
         int qw = heads * headDim;
+        boolean direct = keys.direct();
         for (int t = t0; t < t1; t++) {
             int end = Math.min(e1, (p0 + t + 1) / 4); // causal: w < (pos+1) div 4
             int size = ws.selN[t], base = t * topK;
             for (int e = e0; e < end; e++) {
-                float[] kb = keys.block(e);
-                int ko = keys.offset(e);
+                float[] kb = direct ? keys.block(e) : ws.decoded;
+                int ko = direct ? keys.offset(e) : (e - e0) * headDim;
                 float s = 0;
                 for (int h = 0; h < heads; h++) {
                     float dot = VectorMath.dot(ws.qi, t * qw + h * headDim, kb, ko, headDim);

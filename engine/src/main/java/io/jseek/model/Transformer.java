@@ -5,6 +5,7 @@ import io.jseek.kernels.Parallel;
 import io.jseek.kernels.VectorMath;
 import io.jseek.kernels.WeightMatrix;
 import io.jseek.state.DecodeState;
+import io.jseek.state.KvLayout;
 import io.jseek.weights.Checkpoint;
 import io.jseek.weights.WeightLoader;
 
@@ -29,8 +30,10 @@ public final class Transformer implements AutoCloseable {
     private final float[] norm;              // [d]
     private final MtpBlock[] mtp;
     private final Workspace ws;
+    private final KvLayout kvLayout;
 
-    private Transformer(ModelConfig c, Checkpoint ckpt, int threads) {
+    private Transformer(ModelConfig c, Checkpoint ckpt, int threads, KvLayout kvLayout) {
+        this.kvLayout = kvLayout;
         this.config = c;
         this.checkpoint = ckpt;
         WeightLoader w = new WeightLoader(ckpt);
@@ -49,10 +52,15 @@ public final class Transformer implements AutoCloseable {
 
     /** Opens and validates a checkpoint directory (config.json + safetensors). */
     public static Transformer load(Path dir, int threads) {
+        return load(dir, threads, KvLayout.F32);
+    }
+
+    /** Opens a checkpoint whose new decode states store kv entries as {@code kvLayout}. */
+    public static Transformer load(Path dir, int threads, KvLayout kvLayout) {
         ModelConfig c = ModelConfig.load(dir);
         Checkpoint ckpt = Checkpoint.open(dir);
         try {
-            return new Transformer(c, ckpt, threads);
+            return new Transformer(c, ckpt, threads, kvLayout);
         } catch (RuntimeException e) {
             ckpt.close();
             throw e;
@@ -68,7 +76,11 @@ public final class Transformer implements AutoCloseable {
     }
 
     public DecodeState newState() {
-        return new DecodeState(config);
+        return new DecodeState(config, kvLayout);
+    }
+
+    public KvLayout kvLayout() {
+        return kvLayout;
     }
 
     /** Installs (or with null removes) an observer of routing decisions. */
