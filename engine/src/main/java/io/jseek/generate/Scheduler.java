@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * decode token. New requests join between steps (continuous batching at the step level), so a long
  * prompt never blocks other streams for more than one chunk. Admission is bounded by
  * {@code parallel}, a queue limit (beyond it: {@link OverloadedException}) and a state-memory budget;
- * finished states go to a {@link PrefixCache} so a follow-up prompt skips its shared prefix.
+ * finished states go to a {@link PrefixCache} so a follow-up prompt skips its shared prefix, and,
+ * when given, to a persistent {@link PromptCache} as the second level (it survives restarts).
  */
 public final class Scheduler implements AutoCloseable {
     /**
@@ -40,6 +41,7 @@ public final class Scheduler implements AutoCloseable {
     private final ArrayDeque<Sequence> pending = new ArrayDeque<>();   // guarded by lock
     private final ArrayList<Sequence> active = new ArrayList<>();      // engine thread only
     private final PrefixCache cache;
+    private final PromptCache diskCache; // may be null
     private final Thread thread;
     private volatile boolean closed;
     private volatile int activeCount;
@@ -47,8 +49,14 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicLong promptTokens = new AtomicLong(), cachedTokens = new AtomicLong(), generatedTokens = new AtomicLong();
 
     public Scheduler(Transformer model, Config config) {
+        this(model, config, null);
+    }
+
+    /** A scheduler that also reuses and saves states in {@code diskCache} (owned: closed with the scheduler). */
+    public Scheduler(Transformer model, Config config, PromptCache diskCache) {
         this.model = model;
         this.config = config;
+        this.diskCache = diskCache;
         this.vocab = model.config().vocabSize();
         this.cache = new PrefixCache(config.cacheEntries());
         this.freshStateBytes = model.newState().bytes();
@@ -168,6 +176,10 @@ public final class Scheduler implements AutoCloseable {
                 continue;
             }
             DecodeState st = cache.lookup(s.tokens(), s.promptLength());
+            if (diskCache != null) {
+                PromptCache.Hit hit = diskCache.lookup(s.tokens(), s.promptLength(), st == null ? 0 : st.position());
+                if (hit != null) st = hit.state();
+            }
             if (st == null) st = model.newState();
             s.state = st;
             s.logits = new float[vocab];
@@ -204,7 +216,11 @@ public final class Scheduler implements AutoCloseable {
             // because an identical prompt needs exactly it
             int n = Math.min(config.prefillChunk(), last - pos);
             model.forward(st, s.tokens(), pos, n, null, false, null);
-            if (pos + n == last && config.cacheEntries() > 0) cache.put(s.tokens(), last, st.copy());
+            if (pos + n == last && (config.cacheEntries() > 0 || diskCache != null)) {
+                DecodeState snapshot = st.copy(); // read-only from now on: both levels may share it
+                cache.put(s.tokens(), last, snapshot);
+                if (diskCache != null) diskCache.save(s.tokens(), last, snapshot);
+            }
             return null;
         }
         model.forward(st, s.tokens(), pos, 1, s.logits, false, null);
@@ -220,7 +236,10 @@ public final class Scheduler implements AutoCloseable {
         DecodeState st = s.state;
         s.state = null;
         s.logits = null;
-        if (st != null && reason != FinishReason.ERROR && st.position() > 0) cache.put(s.tokens(), st.position(), st);
+        if (st != null && reason != FinishReason.ERROR && st.position() > 0) {
+            cache.put(s.tokens(), st.position(), st);
+            if (diskCache != null) diskCache.save(s.tokens(), st.position(), st);
+        }
         try {
             s.sink().onEnd(s, reason, error);
         } catch (RuntimeException e) {
@@ -248,5 +267,6 @@ public final class Scheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (diskCache != null) diskCache.close();
     }
 }

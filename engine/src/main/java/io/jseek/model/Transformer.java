@@ -7,6 +7,7 @@ import io.jseek.kernels.WeightMatrix;
 import io.jseek.state.DecodeState;
 import io.jseek.state.KvLayout;
 import io.jseek.weights.Checkpoint;
+import io.jseek.weights.ModelIdentity;
 import io.jseek.weights.WeightLoader;
 
 import java.nio.file.Path;
@@ -31,9 +32,11 @@ public final class Transformer implements AutoCloseable {
     private final MtpBlock[] mtp;
     private final Workspace ws;
     private final KvLayout kvLayout;
+    private final byte[] identity;
 
-    private Transformer(ModelConfig c, Checkpoint ckpt, int threads, KvLayout kvLayout) {
+    private Transformer(ModelConfig c, Checkpoint ckpt, int threads, KvLayout kvLayout, byte[] identity) {
         this.kvLayout = kvLayout;
+        this.identity = identity;
         this.config = c;
         this.checkpoint = ckpt;
         WeightLoader w = new WeightLoader(ckpt);
@@ -60,7 +63,7 @@ public final class Transformer implements AutoCloseable {
         ModelConfig c = ModelConfig.load(dir);
         Checkpoint ckpt = Checkpoint.open(dir);
         try {
-            return new Transformer(c, ckpt, threads, kvLayout);
+            return new Transformer(c, ckpt, threads, kvLayout, ModelIdentity.of(dir, ckpt));
         } catch (RuntimeException e) {
             ckpt.close();
             throw e;
@@ -81,6 +84,11 @@ public final class Transformer implements AutoCloseable {
 
     public KvLayout kvLayout() {
         return kvLayout;
+    }
+
+    /** The checkpoint's fingerprint ({@link ModelIdentity}): saved states are only restored into the same model. */
+    public byte[] identity() {
+        return identity.clone();
     }
 
     /** Installs (or with null removes) an observer of routing decisions. */
