@@ -102,7 +102,12 @@ public final class Transformer implements AutoCloseable {
      * @param logits    [T, V] if {@code allRows}, else [V] for the last token only; may be null
      * @param hiddenOut [T, hc·d] final hc-states (input of the head and of the MTP block); may be null
      */
-    public synchronized void forward(DecodeState st, int[] tokens, int off, int T, float[] logits, boolean allRows, float[] hiddenOut) {
+    public void forward(DecodeState st, int[] tokens, int off, int T, float[] logits, boolean allRows, float[] hiddenOut) {
+        forward(st, tokens, off, T, logits, allRows, hiddenOut, null);
+    }
+
+    /** {@link #forward(DecodeState, int[], int, int, float[], boolean, float[])}, reporting each chunk to {@code progress} (may be null). */
+    public synchronized void forward(DecodeState st, int[] tokens, int off, int T, float[] logits, boolean allRows, float[] hiddenOut, Progress progress) {
         checkTokens(tokens, off, T);
         int d = config.dim(), n = config.hcMult() * d, V = config.vocabSize();
         for (int c0 = 0; c0 < T; c0 += MAX_CHUNK) {
@@ -115,6 +120,7 @@ public final class Transformer implements AutoCloseable {
             for (Block b : layers) b.forward(par, ws, st.layer(b.layerId), p0, len, tokens, off + c0);
             st.advance(len);
             if (hiddenOut != null) System.arraycopy(ws.H, 0, hiddenOut, c0 * n, len * n);
+            if (progress != null) progress.done(c0 + len, T);
             if (logits == null) continue;
             hcHead.forward(par, ws.H, len, ws.mixes, ws.y);
             if (allRows) {
