@@ -30,7 +30,7 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--ctx-size", defaultValue = "8192", paramLabel = "N", description = "Context size, prompt + reply (default 8192).")
+    @Option(names = "--ctx-size", defaultValue = "0", paramLabel = "N", description = "Context size, prompt + reply (default: the model's max_position_embeddings).")
     int ctxSize;
 
     @Option(names = "--max-tokens", defaultValue = "1024", paramLabel = "N", description = "Reply length limit (default 1024).")
@@ -53,7 +53,8 @@ final class ChatCommand implements Callable<Integer> {
         boolean tty = System.console() != null;
         String dim = tty ? "\u001b[2m" : "", reset = tty ? "\u001b[0m" : "";
         var out = Stdio.out;
-        try (ChatEngine engine = ChatEngine.load(model.dir(), model.threads, new Scheduler.Config(1, 0, ctxSize, Long.MAX_VALUE, 2, 256))) {
+        int ctx = ContextSize.resolve(ctxSize, io.jseek.config.ModelConfig.load(model.dir()));
+        try (ChatEngine engine = ChatEngine.load(model.dir(), model.threads, model.layout(), new Scheduler.Config(1, 0, ctx, Long.MAX_VALUE, 2, 256), null, 0)) {
             List<ChatMessage> history = new ArrayList<>();
             if (system != null) history.add(ChatMessage.system(system));
             boolean think = !noThink;

@@ -1,7 +1,9 @@
 package io.jseek.cli;
 
+import io.jseek.generate.PromptCache;
 import io.jseek.model.Transformer;
 import io.jseek.state.DecodeState;
+import io.jseek.config.ModelConfig;
 import io.jseek.generate.ChatEngine;
 import io.jseek.generate.ChatListener;
 import io.jseek.generate.ChatResult;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -43,8 +46,6 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "With --prompt: complete the text as is, without the chat template.")
     boolean raw;
 
-    @Option(names = "--ctx-size", defaultValue = "8192", paramLabel = "N", description = "Context size, prompt + reply (default 8192).")
-    int ctxSize;
 
     @Option(names = "--max-tokens", defaultValue = "16", paramLabel = "N", description = "Tokens to generate (default 16).")
     int maxTokens;
@@ -55,33 +56,47 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Sampling seed (same seed, same output).")
     Long seed;
 
+    @Option(names = "--ctx-size", defaultValue = "0", paramLabel = "N", description = "Context size, prompt + generated tokens (default: the model's max_position_embeddings).")
+    int ctxSize;
+
+    @Option(names = "--prompt-cache", paramLabel = "DIR", description = "Reuse and save prompt decode states in DIR (persistent prompt cache).")
+    Path promptCache;
+
+    @Option(names = "--prompt-cache-bytes", defaultValue = "10737418240", paramLabel = "N", description = "Size cap of --prompt-cache, least recently used evicted (default 10 GiB).")
+    long promptCacheBytes;
+
     @Override
     public Integer call() throws Exception {
         if (input.prompt != null) return text();
         int[] prompt = Tokens.parse(input.tokens);
         if (maxTokens < 0) throw new IllegalArgumentException("--max-tokens must be >= 0");
         try (Transformer m = model.load()) {
+            int ctx = ContextSize.resolve(ctxSize, m.config());
+            if (prompt.length >= ctx) {
+                throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens but --ctx-size is " + ctx
+                        + "; shorten the prompt or raise --ctx-size (up to " + m.config().maxPositionEmbeddings() + ")");
+            }
+            int gen = Math.min(maxTokens, ctx - prompt.length);
             int V = m.config().vocabSize();
             float[] logits = new float[V];
-            DecodeState st = m.newState();
             Sampler sampler = new Sampler(new SamplingParams(temperature, 1, 0, 0, 0, 0, seed, null, List.of()), V);
             long t0 = System.nanoTime();
-            m.forward(st, prompt, 0, prompt.length, logits, false, null);
+            DecodeState st = prefill(m, prompt, logits);
             long t1 = System.nanoTime();
             int[] one = new int[1];
             StringBuilder outIds = new StringBuilder();
-            for (int i = 0; i < maxTokens; i++) {
+            for (int i = 0; i < gen; i++) {
                 int next = sampler.sample(logits);
                 sampler.accept(next);
                 outIds.append(i == 0 ? "" : ",").append(next);
                 if (next == m.config().eosTokenId()) break;
                 one[0] = next;
-                if (i + 1 < maxTokens) m.forward(st, one, 0, 1, logits, false, null);
+                if (i + 1 < gen) m.forward(st, one, 0, 1, logits, false, null);
             }
             long t2 = System.nanoTime();
             System.out.println(outIds);
             System.err.printf("jseek: prefill %d tokens in %.1f ms, generated %d tokens in %.1f ms%n",
-                    prompt.length, (t1 - t0) / 1e6, maxTokens, (t2 - t1) / 1e6);
+                    prompt.length, (t1 - t0) / 1e6, gen, (t2 - t1) / 1e6);
         }
         return 0;
     }
@@ -89,7 +104,8 @@ final class GenerateCommand implements Callable<Integer> {
     /** Text in, text out through the chat engine: reasoning to stderr (dimmed on a terminal), the reply to stdout. */
     private int text() throws Exception {
         if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be >= 1 with --prompt");
-        try (ChatEngine engine = ChatEngine.load(model.dir(), model.threads, new Scheduler.Config(1, 0, ctxSize, Long.MAX_VALUE, 1, 256))) {
+        int ctx = ContextSize.resolve(ctxSize, ModelConfig.load(model.dir()));
+        try (ChatEngine engine = ChatEngine.load(model.dir(), model.threads, model.layout(), new Scheduler.Config(1, 0, ctx, Long.MAX_VALUE, 1, 256), promptCache, promptCacheBytes)) {
             SamplingParams params = new SamplingParams(temperature, 1, 0, 0, 0, 0, seed, maxTokens, List.of());
             ChatListener print = new ChatListener() {
                 @Override
@@ -113,5 +129,27 @@ final class GenerateCommand implements Callable<Integer> {
                     r.usage().completionTokens(), (System.nanoTime() - t0) / 1e9, r.finishReason().toString().toLowerCase());
         }
         return 0;
+    }
+
+    /** The state after the whole prompt, with the last token's logits; through the prompt cache if one is given. */
+    private DecodeState prefill(Transformer m, int[] prompt, float[] logits) {
+        int last = prompt.length - 1;
+        ProgressLine progress = prompt.length > Transformer.MAX_CHUNK ? new ProgressLine("jseek: prefill") : null;
+        if (promptCache == null) {
+            DecodeState st = m.newState();
+            m.forward(st, prompt, 0, prompt.length, logits, false, null, progress);
+            return st;
+        }
+        try (PromptCache pc = new PromptCache(promptCache, promptCacheBytes, m.identity(), m::newState)) {
+            PromptCache.Hit hit = pc.lookup(prompt, prompt.length, 0);
+            DecodeState st = hit != null ? hit.state() : m.newState();
+            if (hit != null) System.err.printf("jseek: prompt cache hit: %d of %d prompt tokens restored%n", hit.tokens(), prompt.length);
+            if (st.position() < last) {
+                m.forward(st, prompt, st.position(), last - st.position(), null, false, null, progress);
+                pc.save(prompt, last, st.copy());
+            }
+            m.forward(st, prompt, last, 1, logits, false, null);
+            return st; // closing the cache waits for the save
+        }
     }
 }

@@ -26,7 +26,7 @@ final class InspectCommand implements Callable<Integer> {
         model.threads = 1;
         try (Transformer m = model.load()) {
             ModelConfig c = m.config();
-            ModelInfo info = ModelInfo.of(c, m.checkpoint());
+            ModelInfo info = ModelInfo.of(c, m.checkpoint(), m.kvLayout());
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("model", model.dir().toString());
@@ -48,8 +48,8 @@ final class InspectCommand implements Callable<Integer> {
                     human(info.totalParams()), human(info.activeParams()), human(info.mtpParams()));
             System.out.printf("files        %d tensors, %s%n", m.checkpoint().tensors().size(), bytes(m.checkpoint().fileBytes()));
             info.bytesByDtype().forEach((k, v) -> System.out.printf("  %-10s %s%n", k, bytes(v)));
-            System.out.printf("decode state %s per token + %s fixed; %s at 128K tokens, %s at 1M tokens%n",
-                    bytes(info.stateBytesPerToken()), bytes(info.stateFixedBytes()),
+            System.out.printf("decode state %s per token + %s fixed (kv %s); %s at 128K tokens, %s at 1M tokens%n",
+                    bytes(Math.round(info.stateBytesPerToken())), bytes(info.stateFixedBytes()), m.kvLayout().id,
                     bytes(info.stateBytesAt(128 * 1024)), bytes(info.stateBytesAt(1024 * 1024)));
         }
         return 0;

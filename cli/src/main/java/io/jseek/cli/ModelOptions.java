@@ -2,18 +2,27 @@ package io.jseek.cli;
 
 import io.jseek.model.ModelGenerator;
 import io.jseek.model.Transformer;
+import io.jseek.state.KvLayout;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** {@code --model DIR} (or the built-in demo model when absent) and {@code --threads N}. */
+/** {@code --model DIR} (or the built-in demo model when absent), {@code --threads N} and {@code --kv-dtype}. */
 final class ModelOptions {
     @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint directory (config.json + safetensors). Default: the built-in demo model.")
     Path model;
 
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: available cores).")
     int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--kv-dtype", defaultValue = "f32", paramLabel = "TYPE",
+            description = "Decode-state storage: f32 (default, exact), bf16, fp8 (fp8 + bf16 rope channels, fp8 indexer keys) or fp4 (same, fp4 indexer keys).")
+    String kvDtype;
+
+    KvLayout layout() {
+        return KvLayout.parse(kvDtype);
+    }
 
     Path dir() {
         return model != null ? model : demoModel();
@@ -23,7 +32,7 @@ final class ModelOptions {
         Path d = dir();
         if (!Files.isDirectory(d)) throw new IllegalArgumentException("model directory not found: " + d);
         if (threads < 1 || threads > 1024) throw new IllegalArgumentException("--threads must be between 1 and 1024");
-        return Transformer.load(d, threads);
+        return Transformer.load(d, threads, layout());
     }
 
     /** The demo model: the deterministic "tiny" preset, generated once into the user's cache. */

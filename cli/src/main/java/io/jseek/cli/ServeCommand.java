@@ -1,5 +1,6 @@
 package io.jseek.cli;
 
+import io.jseek.config.ModelConfig;
 import io.jseek.generate.ChatEngine;
 import io.jseek.generate.Scheduler;
 import io.jseek.server.JseekServer;
@@ -32,8 +33,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key", paramLabel = "KEY", description = "Require this key (Authorization: Bearer or x-api-key). Default: env JSEEK_API_KEY, else none.")
     String apiKey = System.getenv("JSEEK_API_KEY");
 
-    @Option(names = "--ctx-size", defaultValue = "65536", paramLabel = "N", description = "Context size per request, prompt + reply (default 65536: holds an agent request such as Claude Code's ~76 kB first turn).")
+    @Option(names = "--ctx-size", defaultValue = "0", paramLabel = "N", description = "Context size per request, prompt + reply (default: the model's max_position_embeddings).")
     int ctxSize;
+
+    @Option(names = "--prompt-cache", paramLabel = "DIR", description = "Persistent prompt cache: save decode states in DIR and reuse them across requests and restarts.")
+    Path promptCache;
+
+    @Option(names = "--prompt-cache-bytes", defaultValue = "10737418240", paramLabel = "N", description = "Size cap of --prompt-cache, least recently used evicted (default 10 GiB).")
+    long promptCacheBytes;
 
     @Option(names = "--parallel", defaultValue = "4", paramLabel = "N", description = "Requests decoded concurrently (default 4).")
     int parallel;
@@ -48,21 +55,21 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (demo && model.model != null) throw new IllegalArgumentException("--demo and --model exclude each other");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be between 0 and 65535");
-        if (ctxSize < 2) throw new IllegalArgumentException("--ctx-size must be >= 2");
         if (parallel < 1) throw new IllegalArgumentException("--parallel must be >= 1");
-        var cfg = new Scheduler.Config(parallel, queue, ctxSize, stateMb << 20, 2 * parallel, 256);
         Path dir = model.dir();
+        int ctx = ContextSize.resolve(ctxSize, ModelConfig.load(dir));
+        var cfg = new Scheduler.Config(parallel, queue, ctx, stateMb << 20, 2 * parallel, 256);
         HttpServer loading = port == 0 ? null : loadingServer(dir);
         ChatEngine loaded;
         try {
-            loaded = ChatEngine.load(dir, model.threads, cfg);
+            loaded = ChatEngine.load(dir, model.threads, model.layout(), cfg, promptCache, promptCacheBytes);
         } finally {
             if (loading != null) loading.stop(0);
         }
         try (ChatEngine engine = loaded;
              JseekServer server = JseekServer.start(engine, JseekServer.Options.defaults(host, port, apiKey))) {
-            System.err.printf("jseek: serving %s on http://%s:%d (OpenAI /v1/chat/completions, Anthropic /v1/messages)%n",
-                    dir, host, server.port());
+            System.err.printf("jseek: serving %s on http://%s:%d (OpenAI /v1/chat/completions, Anthropic /v1/messages), context %d, kv %s%s%n",
+                    dir, host, server.port(), ctx, model.layout().id, promptCache == null ? "" : ", prompt cache " + promptCache);
             new CountDownLatch(1).await(); // until the process is stopped
         }
         return 0;

@@ -1,6 +1,7 @@
 package io.jseek.generate;
 
 import io.jseek.model.Transformer;
+import io.jseek.state.KvLayout;
 import io.jseek.text.ChatEncoder;
 import io.jseek.text.ChatRequest;
 import io.jseek.text.OutputParser;
@@ -23,9 +24,14 @@ public final class ChatEngine implements AutoCloseable {
     private final int eosId, thinkEndId;
 
     public ChatEngine(Transformer model, Tokenizer tokenizer, Scheduler.Config config) {
+        this(model, tokenizer, config, null);
+    }
+
+    /** An engine whose scheduler also uses (and owns) the persistent {@code promptCache}, which may be null. */
+    public ChatEngine(Transformer model, Tokenizer tokenizer, Scheduler.Config config, PromptCache promptCache) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.scheduler = new Scheduler(model, config);
+        this.scheduler = new Scheduler(model, config, promptCache);
         int eos = tokenizer.specialId(V4Format.EOS);
         this.eosId = eos >= 0 ? eos : model.config().eosTokenId();
         this.thinkEndId = tokenizer.specialId(V4Format.THINK_END);
@@ -33,12 +39,21 @@ public final class ChatEngine implements AutoCloseable {
 
     /** Loads a checkpoint directory and the tokenizer.json beside its weights. */
     public static ChatEngine load(Path dir, int threads, Scheduler.Config config) {
+        return load(dir, threads, KvLayout.F32, config, null, 0);
+    }
+
+    /**
+     * Loads a checkpoint with kv storage {@code layout}; with a {@code promptCacheDir}, states are also
+     * saved there and reused across restarts, up to {@code promptCacheBytes}.
+     */
+    public static ChatEngine load(Path dir, int threads, KvLayout layout, Scheduler.Config config, Path promptCacheDir, long promptCacheBytes) {
         Path tj = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tj)) throw new IllegalArgumentException("no tokenizer.json in " + dir);
         Tokenizer tok = Tokenizer.load(tj);
-        Transformer m = Transformer.load(dir, threads);
+        Transformer m = Transformer.load(dir, threads, layout);
         try {
-            return new ChatEngine(m, tok, config);
+            PromptCache pc = promptCacheDir == null ? null : new PromptCache(promptCacheDir, promptCacheBytes, m.identity(), m::newState);
+            return new ChatEngine(m, tok, config, pc);
         } catch (RuntimeException e) {
             m.close();
             throw e;

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * decode token. New requests join between steps (continuous batching at the step level), so a long
  * prompt never blocks other streams for more than one chunk. Admission is bounded by
  * {@code parallel}, a queue limit (beyond it: {@link OverloadedException}) and a state-memory budget;
- * finished states go to a {@link PrefixCache} so a follow-up prompt skips its shared prefix.
+ * finished states go to a {@link PrefixCache} so a follow-up prompt skips its shared prefix, and,
+ * when given, to a persistent {@link PromptCache} as the second level (it survives restarts).
  */
 public final class Scheduler implements AutoCloseable {
     /**
@@ -49,6 +50,7 @@ public final class Scheduler implements AutoCloseable {
     private final DecodeState[] decodeStates;
     private final int[] decodeTokens;
     private final float[] batchLogits;        // [parallel, V]
+    private final PromptCache diskCache; // may be null
     private final Thread thread;
     private volatile boolean closed;
     private volatile int activeCount;
@@ -57,8 +59,14 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicLong prefillTokens = new AtomicLong(), prefillNanos = new AtomicLong(), decodeNanos = new AtomicLong();
 
     public Scheduler(Transformer model, Config config) {
+        this(model, config, null);
+    }
+
+    /** A scheduler that also reuses and saves states in {@code diskCache} (owned: closed with the scheduler). */
+    public Scheduler(Transformer model, Config config, PromptCache diskCache) {
         this.model = model;
         this.config = config;
+        this.diskCache = diskCache;
         this.vocab = model.config().vocabSize();
         this.cache = new PrefixCache(config.cacheEntries());
         this.decoding = new Sequence[config.parallel()];
@@ -206,6 +214,10 @@ public final class Scheduler implements AutoCloseable {
                 continue;
             }
             DecodeState st = cache.lookup(s.tokens(), s.promptLength());
+            if (diskCache != null) {
+                PromptCache.Hit hit = diskCache.lookup(s.tokens(), s.promptLength(), st == null ? 0 : st.position());
+                if (hit != null) st = hit.state();
+            }
             if (st == null) st = model.newState();
             s.state = st;
             s.logits = new float[vocab];
@@ -245,7 +257,11 @@ public final class Scheduler implements AutoCloseable {
             model.forward(st, s.tokens(), pos, n, null, false, null);
             prefillNanos.addAndGet(System.nanoTime() - t0);
             prefillTokens.addAndGet(n);
-            if (pos + n == last && config.cacheEntries() > 0) cache.put(s.tokens(), last, st.copy());
+            if (pos + n == last && (config.cacheEntries() > 0 || diskCache != null)) {
+                DecodeState snapshot = st.copy(); // read-only from now on: both levels may share it
+                cache.put(s.tokens(), last, snapshot);
+                if (diskCache != null) diskCache.save(s.tokens(), last, snapshot);
+            }
         }
         return null;
     }
@@ -292,7 +308,10 @@ public final class Scheduler implements AutoCloseable {
         DecodeState st = s.state;
         s.state = null;
         s.logits = null;
-        if (st != null && reason != FinishReason.ERROR && st.position() > 0) cache.put(s.tokens(), st.position(), st);
+        if (st != null && reason != FinishReason.ERROR && st.position() > 0) {
+            cache.put(s.tokens(), st.position(), st);
+            if (diskCache != null) diskCache.save(s.tokens(), st.position(), st);
+        }
         try {
             s.sink().onEnd(s, reason, error);
         } catch (RuntimeException e) {
@@ -320,5 +339,6 @@ public final class Scheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (diskCache != null) diskCache.close();
     }
 }

@@ -67,6 +67,12 @@ final class Attention {
             VectorMath.rmsNorm(ws.kv, t * headDim, kvNorm, eps, ws.kv, t * headDim, headDim);
             rope.rotate(ws.kv, t * headDim, headDim, ws.cs, false);
         }
+        for (int s = 0; s < b.segments; s++) {
+            // compact storage: this chunk's keys are seen exactly as the window will hold them
+            LayerState st = b.state[s].layer(layerId);
+            if (st.kvCodec == null) continue;
+            for (int t = b.segStart[s]; t < b.segStart[s] + b.segLen[s]; t++) st.kvCodec.roundTrip(ws.kv, t * headDim, ws.rowScratch);
+        }
         if (compressor != null) {
             compressor.project(par, ws, xn, T);
             for (int s = 0; s < b.segments; s++) {
@@ -117,10 +123,17 @@ final class Attention {
                 ws.keyOff[k] = (j % window) * headDim;
             }
         }
+        if (nComp > 0 && !entries.direct()) ws.ensureDecoded(nComp * headDim);
         for (int i = 0; i < nComp; i++) {
             int e = ratio == 4 ? ws.sel[t * indexTopK + i] : i;
-            ws.keyRef[nWin + i] = entries.block(e);
-            ws.keyOff[nWin + i] = entries.offset(e);
+            if (entries.direct()) {
+                ws.keyRef[nWin + i] = entries.block(e);
+                ws.keyOff[nWin + i] = entries.offset(e);
+            } else { // compact entries are decoded once per query and shared by all heads
+                entries.decode(e, ws.decoded, i * headDim);
+                ws.keyRef[nWin + i] = ws.decoded;
+                ws.keyOff[nWin + i] = i * headDim;
+            }
         }
         ws.attendJob.set(this, ws, t, n);
         par.forRange(heads, 4, ws.attendJob);

@@ -67,9 +67,15 @@ final class Indexer {
         for (int s = 0; s < b.segments; s++) {
             int row0 = b.segStart[s], len = b.segLen[s];
             int total = (b.segP0[s] + len) / 4; // entries eligible for the segment's last row
-            ws.indexJob.set(this, ws, b.state[s].layer(layerId).indexKeys, b.pos, row0);
+            EntryStore keys = b.state[s].layer(layerId).indexKeys;
+            ws.indexJob.set(this, ws, keys, b.pos, row0);
             for (int e0 = 0; e0 < total; e0 += TILE) {
-                ws.indexJob.tile(e0, Math.min(total, e0 + TILE));
+                int e1 = Math.min(total, e0 + TILE);
+                if (!keys.direct()) { // compact keys: decode the tile once for every query of the segment
+                    ws.ensureDecoded(TILE * headDim);
+                    for (int e = e0; e < e1; e++) keys.decode(e, ws.decoded, (e - e0) * headDim);
+                }
+                ws.indexJob.tile(e0, e1);
                 par.forRange(len, 1, ws.indexJob);
             }
         }
@@ -79,12 +85,13 @@ final class Indexer {
     /** Scores keys [e0, e1) for rows [r0, r1) into their running top-k heaps. */
     void scoreTile(Workspace ws, EntryStore keys, int[] pos, int e0, int e1, int r0, int r1) {
         int qw = heads * headDim;
+        boolean direct = keys.direct();
         for (int t = r0; t < r1; t++) {
             int end = Math.min(e1, (pos[t] + 1) / 4); // causal: w < (pos+1) div 4
             int size = ws.selN[t], base = t * topK;
             for (int e = e0; e < end; e++) {
-                float[] kb = keys.block(e);
-                int ko = keys.offset(e);
+                float[] kb = direct ? keys.block(e) : ws.decoded;
+                int ko = direct ? keys.offset(e) : (e - e0) * headDim;
                 float sc = 0;
                 for (int h = 0; h < heads; h++) {
                     float dot = VectorMath.dot(ws.qi, t * qw + h * headDim, kb, ko, headDim);

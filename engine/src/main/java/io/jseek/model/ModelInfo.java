@@ -1,6 +1,8 @@
 package io.jseek.model;
 
 import io.jseek.config.ModelConfig;
+import io.jseek.state.KvLayout;
+import io.jseek.state.StateSize;
 import io.jseek.weights.Checkpoint;
 import io.jseek.weights.DType;
 import io.jseek.weights.Tensor;
@@ -11,12 +13,14 @@ import java.util.TreeMap;
 
 /** Size facts about a model: parameters (total and active per token), bytes by dtype, decode-state growth. */
 public record ModelInfo(long totalParams, long activeParams, long mtpParams, Map<String, Long> bytesByDtype,
-                        long weightBytesPerToken, long stateBytesPerToken, long stateFixedBytes) {
-
-    /** Bytes of each decode-state value as stored (float32 today). */
-    public static final int STATE_VALUE_BYTES = 4;
+                        long weightBytesPerToken, double stateBytesPerToken, long stateFixedBytes) {
 
     public static ModelInfo of(ModelConfig c, Checkpoint ckpt) {
+        return of(c, ckpt, KvLayout.F32);
+    }
+
+    /** Facts of the checkpoint, with the decode-state size for kv storage {@code layout}. */
+    public static ModelInfo of(ModelConfig c, Checkpoint ckpt, KvLayout layout) {
         long total = 0, active = 0, mtp = 0, touched = 0;
         Map<String, Long> bytes = new TreeMap<>();
         for (Tensor t : ckpt.tensors().values()) {
@@ -38,25 +42,12 @@ public record ModelInfo(long totalParams, long activeParams, long mtpParams, Map
             if (!t.name().equals("embed.weight"))
                 active += t.name().contains(".ffn.experts.") ? p * c.nActivatedExperts() / c.nRoutedExperts() : p;
         }
-        long perToken = 0, fixed = 0;
-        for (int l = 0; l < c.nLayers() + c.nMtp(); l++) {
-            int r = c.ratio(l);
-            fixed += (long) c.window() * c.headDim() * STATE_VALUE_BYTES;
-            if (r == 0) continue;
-            // per token, amortised: one entry of D (and ID for the indexer) per r tokens
-            perToken += (long) c.headDim() * STATE_VALUE_BYTES / r;
-            int width = (r == 4 ? 2 : 1) * c.headDim();
-            fixed += 2L * (r == 4 ? 2 : 1) * r * width * STATE_VALUE_BYTES;
-            if (r == 4) {
-                perToken += (long) c.indexHeadDim() * STATE_VALUE_BYTES / 4;
-                fixed += 2L * 2 * 4 * 2 * c.indexHeadDim() * STATE_VALUE_BYTES;
-            }
-        }
-        return new ModelInfo(total, active, mtp, bytes, touched, perToken, fixed);
+        StateSize size = StateSize.of(c, layout);
+        return new ModelInfo(total, active, mtp, bytes, touched, size.bytesPerToken(), size.fixedBytes());
     }
 
     public long stateBytesAt(long tokens) {
-        return stateFixedBytes + stateBytesPerToken * tokens;
+        return stateFixedBytes + Math.round(stateBytesPerToken * tokens);
     }
 
     public Map<String, Object> toMap() {

@@ -5,7 +5,9 @@ import io.jseek.kernels.Parallel;
 import io.jseek.kernels.VectorMath;
 import io.jseek.kernels.WeightMatrix;
 import io.jseek.state.DecodeState;
+import io.jseek.state.KvLayout;
 import io.jseek.weights.Checkpoint;
+import io.jseek.weights.ModelIdentity;
 import io.jseek.weights.WeightLoader;
 
 import java.nio.file.Path;
@@ -31,8 +33,12 @@ public final class Transformer implements AutoCloseable {
     private final Workspace ws;
     private final Batch batch = new Batch();
     private float[] mtpHidden = new float[0];
+    private final KvLayout kvLayout;
+    private final byte[] identity;
 
-    private Transformer(ModelConfig c, Checkpoint ckpt, int threads) {
+    private Transformer(ModelConfig c, Checkpoint ckpt, int threads, KvLayout kvLayout, byte[] identity) {
+        this.kvLayout = kvLayout;
+        this.identity = identity;
         this.config = c;
         this.checkpoint = ckpt;
         WeightLoader w = new WeightLoader(ckpt);
@@ -51,10 +57,15 @@ public final class Transformer implements AutoCloseable {
 
     /** Opens and validates a checkpoint directory (config.json + safetensors). */
     public static Transformer load(Path dir, int threads) {
+        return load(dir, threads, KvLayout.F32);
+    }
+
+    /** Opens a checkpoint whose new decode states store kv entries as {@code kvLayout}. */
+    public static Transformer load(Path dir, int threads, KvLayout kvLayout) {
         ModelConfig c = ModelConfig.load(dir);
         Checkpoint ckpt = Checkpoint.open(dir);
         try {
-            return new Transformer(c, ckpt, threads);
+            return new Transformer(c, ckpt, threads, kvLayout, ModelIdentity.of(dir, ckpt));
         } catch (RuntimeException e) {
             ckpt.close();
             throw e;
@@ -70,7 +81,16 @@ public final class Transformer implements AutoCloseable {
     }
 
     public DecodeState newState() {
-        return new DecodeState(config);
+        return new DecodeState(config, kvLayout);
+    }
+
+    public KvLayout kvLayout() {
+        return kvLayout;
+    }
+
+    /** The checkpoint's fingerprint ({@link ModelIdentity}): saved states are only restored into the same model. */
+    public byte[] identity() {
+        return identity.clone();
     }
 
     /** Installs (or with null removes) an observer of routing decisions. */
@@ -84,7 +104,12 @@ public final class Transformer implements AutoCloseable {
      * @param logits    [T, V] if {@code allRows}, else [V] for the last token only; may be null
      * @param hiddenOut [T, hc·d] final hc-states (input of the head and of the MTP block); may be null
      */
-    public synchronized void forward(DecodeState st, int[] tokens, int off, int T, float[] logits, boolean allRows, float[] hiddenOut) {
+    public void forward(DecodeState st, int[] tokens, int off, int T, float[] logits, boolean allRows, float[] hiddenOut) {
+        forward(st, tokens, off, T, logits, allRows, hiddenOut, null);
+    }
+
+    /** {@link #forward(DecodeState, int[], int, int, float[], boolean, float[])}, reporting each chunk to {@code progress} (may be null). */
+    public synchronized void forward(DecodeState st, int[] tokens, int off, int T, float[] logits, boolean allRows, float[] hiddenOut, Progress progress) {
         checkTokens(tokens, off, T);
         int n = config.hcMult() * config.dim(), V = config.vocabSize();
         for (int c0 = 0; c0 < T; c0 += MAX_CHUNK) {
@@ -94,6 +119,7 @@ public final class Transformer implements AutoCloseable {
             runStack();
             st.advance(len);
             if (hiddenOut != null) System.arraycopy(ws.H, 0, hiddenOut, c0 * n, len * n);
+            if (progress != null) progress.done(c0 + len, T);
             if (logits == null) continue;
             if (allRows) head(0, len, logits, c0 * V);
             else if (c0 + len == T) head(len - 1, 1, logits, 0);

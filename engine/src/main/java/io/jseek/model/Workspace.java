@@ -33,6 +33,8 @@ final class Workspace {
     float[] scores = new float[64];      // candidate scores, grows
     float[][] keyRef = new float[64][];  // candidate key k lives in keyRef[k] at keyOff[k], grows
     int[] keyOff = new int[64];
+    float[] decoded = new float[0];      // compact-storage rows decoded for reading, grows
+    final byte[] rowScratch;             // one encoded row
     final Attention.AttendJob attendJob = new Attention.AttendJob();
     float[] gateLogits;           // [T, E]
     int[] route;                  // [T, K]
@@ -49,6 +51,7 @@ final class Workspace {
         this.sinkhorn = new double[c.hcMult() * c.hcMult()];
         this.cs = new float[c.ropeDim()];
         this.entry = new float[Math.max(c.headDim(), c.indexHeadDim())];
+        this.rowScratch = new byte[4 * Math.max(c.headDim(), c.indexHeadDim())];
         this.routeScore = new float[c.nRoutedExperts()];
         this.routeBiased = new float[c.nRoutedExperts()];
         this.expertCount = new int[c.nRoutedExperts()];
@@ -101,6 +104,11 @@ final class Workspace {
         }
         int needS = n * c.nHeads();
         if (scores.length < needS) scores = new float[Math.max(needS, scores.length * 2)];
+    }
+
+    /** Room for n decoded floats of compact-storage rows. */
+    void ensureDecoded(int n) {
+        if (decoded.length < n) decoded = new float[Math.max(n, decoded.length * 2)];
     }
 
     /** Room for n indexer scores. */

@@ -1,5 +1,6 @@
 package io.jseek.state;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -48,6 +49,26 @@ public final class CompressorState {
         }
         c.hasPrev = hasPrev;
         return c;
+    }
+
+    void write(StateIO.Out out) throws IOException {
+        out.writeFloats(kv, 0, kv.length);
+        out.writeFloats(score, 0, score.length);
+        if (overlap) {
+            out.writeFloats(prevKv, 0, prevKv.length);
+            out.writeFloats(prevScore, 0, prevScore.length);
+        }
+        out.writeBoolean(hasPrev);
+    }
+
+    void read(StateIO.In in) throws IOException {
+        in.readFloats(kv, 0, kv.length);
+        in.readFloats(score, 0, score.length);
+        if (overlap) {
+            in.readFloats(prevKv, 0, prevKv.length);
+            in.readFloats(prevScore, 0, prevScore.length);
+        }
+        hasPrev = in.readBoolean();
     }
 
     public void clear() {

@@ -1,18 +1,30 @@
 package io.jseek.state;
 
+import java.io.IOException;
+import java.util.Arrays;
+
 /**
  * The compressed KV entries of one layer (or the indexer keys), appended as windows complete.
- * Stored in fixed-size blocks so growth never copies old entries and happens once per block,
- * not per token.
+ * Stored in blocks of up to 256 entries so growth never copies old blocks; the newest block starts
+ * small and doubles, so what is allocated stays within a few entries of what is used (the byte
+ * accounting of {@code ModelInfo} relies on it). Rows are f32 (read in place through
+ * {@link #block}/{@link #offset}) or encoded by an {@link EntryCodec} (read through {@link #decode}).
  */
 public final class EntryStore {
-    private static final int BLOCK_ENTRIES = 256;
+    private static final int BLOCK_ENTRIES = 256, FIRST_ENTRIES = 8;
     private final int dim;
-    private float[][] blocks = new float[4][];
+    private final EntryCodec codec; // null: f32 rows
+    private final int rowBytes;
+    private float[][] floats;
+    private byte[][] bytes;
     private int size;
 
-    public EntryStore(int dim) {
+    public EntryStore(int dim, EntryCodec codec) {
         this.dim = dim;
+        this.codec = codec;
+        this.rowBytes = KvLayout.rowBytes(codec, dim);
+        if (codec == null) floats = new float[4][];
+        else bytes = new byte[4][];
     }
 
     public int size() {
@@ -23,42 +35,106 @@ public final class EntryStore {
         return dim;
     }
 
+    /** True if rows are f32 and can be read in place. */
+    public boolean direct() {
+        return codec == null;
+    }
+
     /** Appends {@code v[off .. off+dim)}. */
     public void add(float[] v, int off) {
-        int b = size / BLOCK_ENTRIES;
-        if (b == blocks.length) blocks = java.util.Arrays.copyOf(blocks, b * 2);
-        if (blocks[b] == null) blocks[b] = new float[BLOCK_ENTRIES * dim];
-        System.arraycopy(v, off, blocks[b], (size % BLOCK_ENTRIES) * dim, dim);
+        int b = size / BLOCK_ENTRIES, r = size % BLOCK_ENTRIES;
+        ensure(b, r + 1);
+        if (codec == null) System.arraycopy(v, off, floats[b], r * dim, dim);
+        else codec.encode(v, off, bytes[b], r * rowBytes);
         size++;
     }
 
-    /** The block array holding entry i; its offset is {@link #offset(int)}. */
+    /** Makes block b hold at least {@code rows} rows: a new block starts small, a full one doubles. */
+    private void ensure(int b, int rows) {
+        int have = capacity(b);
+        if (have >= rows) return;
+        int cap = Math.max(FIRST_ENTRIES, have * 2);
+        while (cap < rows) cap *= 2;
+        cap = Math.min(BLOCK_ENTRIES, cap);
+        if (codec == null) {
+            if (b >= floats.length) floats = Arrays.copyOf(floats, Math.max(b + 1, floats.length * 2));
+            floats[b] = floats[b] == null ? new float[cap * dim] : Arrays.copyOf(floats[b], cap * dim);
+        } else {
+            if (b >= bytes.length) bytes = Arrays.copyOf(bytes, Math.max(b + 1, bytes.length * 2));
+            bytes[b] = bytes[b] == null ? new byte[cap * rowBytes] : Arrays.copyOf(bytes[b], cap * rowBytes);
+        }
+    }
+
+    private int capacity(int b) {
+        if (codec == null) return b < floats.length && floats[b] != null ? floats[b].length / dim : 0;
+        return b < bytes.length && bytes[b] != null ? bytes[b].length / rowBytes : 0;
+    }
+
+    /** The f32 block array holding entry i ({@link #direct()} stores only); its offset is {@link #offset(int)}. */
     public float[] block(int i) {
-        return blocks[i / BLOCK_ENTRIES];
+        return floats[i / BLOCK_ENTRIES];
     }
 
     public int offset(int i) {
         return (i % BLOCK_ENTRIES) * dim;
     }
 
-    /** Bytes held (allocated blocks). */
+    /** Entry i as f32 into dst[dOff .. dOff+dim). */
+    public void decode(int i, float[] dst, int dOff) {
+        int b = i / BLOCK_ENTRIES, r = i % BLOCK_ENTRIES;
+        if (codec == null) System.arraycopy(floats[b], r * dim, dst, dOff, dim);
+        else codec.decode(bytes[b], r * rowBytes, dst, dOff);
+    }
+
+    /** Bytes held (allocated rows). */
     public long bytes() {
         long n = 0;
-        for (float[] b : blocks) if (b != null) n += 4L * b.length;
+        if (codec == null) for (float[] b : floats) n += b == null ? 0 : 4L * b.length;
+        else for (byte[] b : bytes) n += b == null ? 0 : b.length;
         return n;
     }
 
+    /** Drops the entries and their memory. */
     public void clear() {
         size = 0;
+        if (codec == null) floats = new float[4][];
+        else bytes = new byte[4][];
     }
 
-    /** A deep copy holding only the used blocks (for prefix reuse). */
+    /** A deep copy (for prefix reuse). */
     public EntryStore copy() {
-        EntryStore c = new EntryStore(dim);
-        c.blocks = new float[blocks.length][];
-        int used = (size + BLOCK_ENTRIES - 1) / BLOCK_ENTRIES;
-        for (int b = 0; b < used; b++) c.blocks[b] = blocks[b].clone();
+        EntryStore c = new EntryStore(dim, codec);
+        if (codec == null) {
+            c.floats = new float[floats.length][];
+            for (int b = 0; b < floats.length; b++) if (floats[b] != null) c.floats[b] = floats[b].clone();
+        } else {
+            c.bytes = new byte[bytes.length][];
+            for (int b = 0; b < bytes.length; b++) if (bytes[b] != null) c.bytes[b] = bytes[b].clone();
+        }
         c.size = size;
         return c;
+    }
+
+    void write(StateIO.Out out) throws IOException {
+        out.writeInt(size);
+        out.writeInt(rowBytes);
+        for (int b = 0; b * BLOCK_ENTRIES < size; b++) {
+            int rows = Math.min(BLOCK_ENTRIES, size - b * BLOCK_ENTRIES);
+            if (codec == null) out.writeFloats(floats[b], 0, rows * dim);
+            else out.write(bytes[b], 0, rows * rowBytes);
+        }
+    }
+
+    void read(StateIO.In in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || in.readInt() != rowBytes) throw new IOException("entry layout mismatch");
+        clear();
+        for (int b = 0; b * BLOCK_ENTRIES < n; b++) {
+            int rows = Math.min(BLOCK_ENTRIES, n - b * BLOCK_ENTRIES);
+            ensure(b, rows);
+            if (codec == null) in.readFloats(floats[b], 0, rows * dim);
+            else in.readFully(bytes[b], 0, rows * rowBytes);
+        }
+        size = n;
     }
 }

@@ -169,4 +169,23 @@ class SchedulerTest {
             assertEquals(64 - PROMPT.length, run(s, PROMPT, 1000).ids.size());
         }
     }
+
+    @Test
+    void promptCacheServesARestartedScheduler() throws Exception {
+        Path dir = Files.createTempDirectory("jseek-pc");
+        int[] prompt = new int[300]; // longer than a prefill chunk
+        for (int i = 0; i < prompt.length; i++) prompt[i] = (i * 37 + 11) % model.config().vocabSize();
+        var cfg = new Scheduler.Config(1, 4, 1024, 1L << 30, 0, 128); // no memory level: only the disk can hit
+        Collect first;
+        try (Scheduler s = new Scheduler(model, cfg, new PromptCache(dir, 1L << 30, model.identity(), model::newState))) {
+            first = run(s, prompt, 4);
+            assertEquals(0, first.cached);
+        }
+        try (Scheduler s = new Scheduler(model, cfg, new PromptCache(dir, 1L << 30, model.identity(), model::newState))) {
+            Collect again = run(s, prompt, 4);
+            assertEquals(prompt.length - 1, again.cached);
+            assertEquals(prompt.length - 1, s.cachedPromptTokens());
+            assertEquals(first.ids, again.ids);
+        }
+    }
 }
