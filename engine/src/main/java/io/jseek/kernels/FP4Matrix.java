@@ -95,6 +95,11 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
     }
 
     @Override
+    public boolean permutes() {
+        return true;
+    }
+
+    @Override
     public void matmul(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int T, int r0, int r1) {
         if (T != 1) {
             Gemm.matmul(this, cols, x, xOff, xStride, y, yOff, yStride, T, r0, r1);
@@ -154,17 +159,21 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
     @Override
     public void decode(int r, int c0, int n, float[] dst, int off) {
         long base = (long) r * (cols / 2);
-        for (int g0 = c0; g0 < c0 + n; g0 += GROUP) {
-            float s = groupScale(r, g0 / GROUP);
-            int d = off + g0 - c0;
-            if (g0 + GROUP <= cols) {
-                for (int c = 0; c < GROUP; c += 2 * L) {
-                    IntVector v = bytes(base + (g0 + c) / 2);
-                    low(v).mul(UNBIAS).mul(s).intoArray(dst, d + c);
-                    high(v).mul(UNBIAS).mul(s).intoArray(dst, d + c + L);
+        int g0 = c0 / GROUP, ng = (n + GROUP - 1) / GROUP;
+        byte[] sb = Scratch.get().scales(ng);
+        MemorySegment.copy(scale, ValueLayout.JAVA_BYTE, (long) r * scaleCols + g0, sb, 0, ng);
+        for (int g = 0; g < ng; g++) {
+            float s = Codecs.E8M0[sb[g] & 0xFF];
+            int c = (g0 + g) * GROUP, d = off + c - c0;
+            if (c + GROUP <= cols) {
+                FloatVector vs = FloatVector.broadcast(F, s);
+                for (int i = 0; i < GROUP; i += 2 * L) {
+                    IntVector v = bytes(base + (c + i) / 2);
+                    low(v).mul(UNBIAS).mul(vs).intoArray(dst, d + i);
+                    high(v).mul(UNBIAS).mul(vs).intoArray(dst, d + i + L);
                 }
             } else {
-                for (int c = g0; c < cols; c += 2) {
+                for (; c < cols; c += 2) {
                     int b = q.get(ValueLayout.JAVA_BYTE, base + c / 2) & 0xFF;
                     dst[off + c - c0] = Codecs.E2M1[b & 0xF] * s;
                     dst[off + c - c0 + 1] = Codecs.E2M1[b >>> 4] * s;

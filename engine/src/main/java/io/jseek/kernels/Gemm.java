@@ -10,16 +10,16 @@ import static io.jseek.kernels.VectorMath.L;
 
 /**
  * The multi-token (prefill) matmul shared by all weight formats. Prefill is compute-bound, so each
- * weight is dequantised once into a small float tile that is then multiplied with every token:
+ * weight row is dequantised once per block of tokens into a float tile that is then multiplied with
+ * every token of the block:
  * <ul>
- * <li>the tokens are copied once per call into a zero-padded buffer (columns to a multiple of
- *     {@link VectorMath#L}, tokens to a multiple of 4) in the format's column order, so the inner
- *     kernel has no tails;</li>
- * <li>columns are walked in chunks of {@code kc} (a multiple of 128, so no fp8 block or fp4 group
- *     straddles two chunks) sized to keep the chunk of all tokens in L1;</li>
- * <li>the kernel keeps 2 rows × 4 tokens of L-lane partial sums in registers (8 FMAs per 6 loads);
- *     partial sums live in a per-panel buffer across chunks and are reduced across lanes once per
- *     (row, token) at the end.</li>
+ * <li>tokens go in blocks sized so that the block's inputs stay in L2 (the weights are decoded once
+ *     per block, which costs a few operations per weight against 2·block flops);</li>
+ * <li>a block's inputs are used in place when the format keeps the natural column order and the
+ *     width is a multiple of {@link VectorMath#L}; otherwise they are copied into a zero-padded
+ *     buffer in the format's column order ({@link Tiles#pack});</li>
+ * <li>the kernel keeps 3 rows × 4 tokens of L-lane sums in registers over the whole row (12 FMAs per
+ *     7 loads, no partial sums in memory) and reduces them across lanes once per (row, token).</li>
  * </ul>
  */
 final class Gemm {
@@ -35,95 +35,96 @@ final class Gemm {
         default void pack(float[] x, int xo, int cols, float[] dst, int off) {
             System.arraycopy(x, xo, dst, off, cols);
         }
+
+        /** Whether {@link #pack} reorders columns (then the inputs can never be used in place). */
+        default boolean permutes() {
+            return false;
+        }
     }
 
-    /** Floats of one column chunk of all tokens; 4096 floats = 16 KB, half of L1. */
-    private static final int CHUNK_FLOATS = 4096;
-    /** Rows per panel: a chunk of tokens is read from L1 once per row pair in the panel. */
-    private static final int PANEL = 16;
+    /** Floats of one token block's inputs: 256 KB, half of a Zen 3 L2. */
+    private static final int BLOCK_FLOATS = 1 << 16;
+    private static final int ROWS = 3, TOKENS = 4;
 
     private Gemm() {
     }
 
     static void matmul(Tiles w, int cols, float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int T, int r0, int r1) {
         if (r0 >= r1 || T <= 0) return;
-        int colsPad = roundUp(cols, L), tPad = roundUp(T, 4);
-        int kc = Math.max(128, CHUNK_FLOATS / tPad / 128 * 128);
+        int colsPad = roundUp(cols, L);
+        int tb = Math.max(TOKENS, BLOCK_FLOATS / colsPad / TOKENS * TOKENS);
+        boolean inPlace = !w.permutes() && colsPad == cols;
         Scratch s = Scratch.get();
-        float[] xp = s.xp(tPad * colsPad), tile = s.tile(2 * kc), acc = s.acc(PANEL * tPad * L);
-        for (int t = 0; t < tPad; t++) {
-            int o = t * colsPad;
-            if (t < T) w.pack(x, xOff + t * xStride, cols, xp, o);
-            Arrays.fill(xp, t < T ? o + cols : o, o + colsPad, 0f);
-        }
-        int rowAcc = tPad * L;
-        for (int p0 = r0; p0 < r1; p0 += PANEL) {
-            int np = Math.min(PANEL, r1 - p0);
-            Arrays.fill(acc, 0, np * rowAcc, 0f);
-            for (int c0 = 0; c0 < cols; c0 += kc) {
-                int n = Math.min(kc, cols - c0), nPad = roundUp(n, L);
-                for (int i = 0; i < np; i += 2) {
-                    w.decode(p0 + i, c0, n, tile, 0);
-                    Arrays.fill(tile, n, nPad, 0f);
-                    // an odd last row runs with whatever tile row 1 holds and its sums are dropped
-                    boolean pair = i + 1 < np;
-                    if (pair) {
-                        w.decode(p0 + i + 1, c0, n, tile, kc);
-                        Arrays.fill(tile, kc + n, kc + nPad, 0f);
-                    }
-                    for (int t = 0; t < tPad; t += 4) {
-                        kernel2x4(tile, kc, xp, t * colsPad + c0, colsPad, nPad, acc, i * rowAcc + t * L, pair ? (i + 1) * rowAcc + t * L : -1);
-                    }
-                }
+        float[] tile = s.tile(ROWS * colsPad);
+        float[] xp = s.xp(roundUp(Math.min(T, tb), TOKENS) * colsPad);
+        for (int t0 = 0; t0 < T; t0 += tb) {
+            int nt = Math.min(tb, T - t0);
+            // full quads are read in place when possible; the rest is packed (a partial quad zero-padded)
+            int direct = inPlace ? nt / TOKENS * TOKENS : 0;
+            for (int t = direct; t < roundUp(nt, TOKENS); t++) {
+                int o = (t - direct) * colsPad;
+                if (t < nt) w.pack(x, xOff + (t0 + t) * xStride, cols, xp, o);
+                Arrays.fill(xp, t < nt ? o + cols : o, o + colsPad, 0f);
             }
-            for (int i = 0; i < np; i++) {
-                for (int t = 0; t < T; t++) {
-                    y[yOff + t * yStride + p0 + i] = FloatVector.fromArray(F, acc, i * rowAcc + t * L).reduceLanes(VectorOperators.ADD);
+            for (int r = r0; r < r1; r += ROWS) {
+                int nr = Math.min(ROWS, r1 - r);
+                for (int i = 0; i < ROWS; i++) {
+                    int o = i * colsPad;
+                    // missing rows of the last triple run on zeros and their sums are dropped
+                    if (i < nr) w.decode(r + i, 0, cols, tile, o);
+                    Arrays.fill(tile, i < nr ? o + cols : o, o + colsPad, 0f);
+                }
+                for (int t = 0; t < nt; t += TOKENS) {
+                    int yo = yOff + (t0 + t) * yStride + r;
+                    int tv = Math.min(TOKENS, nt - t);
+                    if (t < direct) kernel(tile, colsPad, x, xOff + (t0 + t) * xStride, xStride, y, yo, yStride, nr, tv);
+                    else kernel(tile, colsPad, xp, (t - direct) * colsPad, colsPad, y, yo, yStride, nr, tv);
                 }
             }
         }
     }
 
     /**
-     * acc[a0 + t·L ..] += tile row 0 · token t and acc[a1 + t·L ..] += tile row 1 (at {@code w1}) · token t
-     * lane-wise over {@code n} columns (a multiple of L), t < 4; {@code a1 < 0} drops row 1's sums.
+     * For rows i < 3 of {@code w} (each {@code n} floats, n a multiple of L) and tokens j < 4 of
+     * {@code x} (starting at {@code x0}, {@code xs} apart): writes {@code y[y0 + j·ys + i] = row i · token j}
+     * for {@code i < nr, j < nt}.
      */
-    private static void kernel2x4(float[] w, int w1, float[] xp, int x0, int xs, int n, float[] acc, int a0, int a1) {
-        FloatVector c00 = FloatVector.fromArray(F, acc, a0), c01 = FloatVector.fromArray(F, acc, a0 + L);
-        FloatVector c02 = FloatVector.fromArray(F, acc, a0 + 2 * L), c03 = FloatVector.fromArray(F, acc, a0 + 3 * L);
-        FloatVector c10 = FloatVector.zero(F), c11 = c10, c12 = c10, c13 = c10;
-        if (a1 >= 0) {
-            c10 = FloatVector.fromArray(F, acc, a1);
-            c11 = FloatVector.fromArray(F, acc, a1 + L);
-            c12 = FloatVector.fromArray(F, acc, a1 + 2 * L);
-            c13 = FloatVector.fromArray(F, acc, a1 + 3 * L);
-        }
+    private static void kernel(float[] w, int n, float[] x, int x0, int xs, float[] y, int y0, int ys, int nr, int nt) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         int x1 = x0 + xs, x2 = x1 + xs, x3 = x2 + xs;
         for (int k = 0; k < n; k += L) {
-            FloatVector wa = FloatVector.fromArray(F, w, k), wb = FloatVector.fromArray(F, w, w1 + k);
-            FloatVector v = FloatVector.fromArray(F, xp, x0 + k);
-            c00 = wa.fma(v, c00);
-            c10 = wb.fma(v, c10);
-            v = FloatVector.fromArray(F, xp, x1 + k);
-            c01 = wa.fma(v, c01);
-            c11 = wb.fma(v, c11);
-            v = FloatVector.fromArray(F, xp, x2 + k);
-            c02 = wa.fma(v, c02);
-            c12 = wb.fma(v, c12);
-            v = FloatVector.fromArray(F, xp, x3 + k);
-            c03 = wa.fma(v, c03);
-            c13 = wb.fma(v, c13);
+            FloatVector w0 = FloatVector.fromArray(F, w, k), w1 = FloatVector.fromArray(F, w, n + k), w2 = FloatVector.fromArray(F, w, 2 * n + k);
+            FloatVector v = FloatVector.fromArray(F, x, x0 + k);
+            c00 = w0.fma(v, c00);
+            c10 = w1.fma(v, c10);
+            c20 = w2.fma(v, c20);
+            v = FloatVector.fromArray(F, x, x1 + k);
+            c01 = w0.fma(v, c01);
+            c11 = w1.fma(v, c11);
+            c21 = w2.fma(v, c21);
+            v = FloatVector.fromArray(F, x, x2 + k);
+            c02 = w0.fma(v, c02);
+            c12 = w1.fma(v, c12);
+            c22 = w2.fma(v, c22);
+            v = FloatVector.fromArray(F, x, x3 + k);
+            c03 = w0.fma(v, c03);
+            c13 = w1.fma(v, c13);
+            c23 = w2.fma(v, c23);
         }
-        c00.intoArray(acc, a0);
-        c01.intoArray(acc, a0 + L);
-        c02.intoArray(acc, a0 + 2 * L);
-        c03.intoArray(acc, a0 + 3 * L);
-        if (a1 >= 0) {
-            c10.intoArray(acc, a1);
-            c11.intoArray(acc, a1 + L);
-            c12.intoArray(acc, a1 + 2 * L);
-            c13.intoArray(acc, a1 + 3 * L);
-        }
+        store(y, y0, ys, 0, nr, nt, c00, c01, c02, c03);
+        store(y, y0, ys, 1, nr, nt, c10, c11, c12, c13);
+        store(y, y0, ys, 2, nr, nt, c20, c21, c22, c23);
+    }
+
+    /** Row i's four token sums, reduced across lanes; only the valid rows and tokens are written. */
+    private static void store(float[] y, int y0, int ys, int i, int nr, int nt, FloatVector a, FloatVector b, FloatVector c, FloatVector d) {
+        if (i >= nr) return;
+        y[y0 + i] = a.reduceLanes(VectorOperators.ADD);
+        if (nt > 1) y[y0 + ys + i] = b.reduceLanes(VectorOperators.ADD);
+        if (nt > 2) y[y0 + 2 * ys + i] = c.reduceLanes(VectorOperators.ADD);
+        if (nt > 3) y[y0 + 3 * ys + i] = d.reduceLanes(VectorOperators.ADD);
     }
 
     static int roundUp(int n, int m) {

@@ -164,6 +164,18 @@ class WeightMatrixTest {
         }
     }
 
+    /** Several token blocks of the prefill matmul (its block size shrinks with the width), in place and packed. */
+    @Test
+    void manyTokens() {
+        Random rnd = new Random(5);
+        for (Format f : Format.values()) {
+            for (int cols : new int[]{2048, 2050, 4100}) {
+                WeightMatrix w = random(f, 11, cols, rnd, null);
+                check(w, 70, 1, 11, rnd, f + " 11x" + cols);
+            }
+        }
+    }
+
     @Test
     void decodeMatchesRow() {
         Random rnd = new Random(11);
