@@ -8,6 +8,7 @@ final class Scratch {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
     private float[] xp = new float[0], tile = new float[0], scaleFloats = new float[0];
     private byte[] scales = new byte[0];
+    private int[] ints = new int[0];
 
     private Scratch() {
     }
@@ -30,6 +31,12 @@ final class Scratch {
     byte[] scales(int n) {
         if (scales.length < n) scales = new byte[n];
         return scales;
+    }
+
+    /** Per-block exponents of the inputs. */
+    int[] ints(int n) {
+        if (ints.length < n) ints = new int[n];
+        return ints;
     }
 
     /** One row's decoded scales. */
