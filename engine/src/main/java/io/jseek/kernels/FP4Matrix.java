@@ -1,15 +1,14 @@
 package io.jseek.kernels;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
-import static io.jseek.kernels.VectorMath.B;
 import static io.jseek.kernels.VectorMath.F;
 import static io.jseek.kernels.VectorMath.I;
 import static io.jseek.kernels.VectorMath.L;
@@ -19,22 +18,26 @@ import static io.jseek.kernels.VectorMath.L;
  * high nibble = element 2k+1) with one e8m0 scale per 32 inputs of a row (spec §10.2).
  * {@code cols} is even.
  *
- * <p>The SIMD paths widen L bytes to L int lanes and decode both nibbles without a table: the 3
- * magnitude bits of a nibble placed at float bits 22..24 give a float equal to the e2m1 value times
- * 2^-126 (code 1, the subnormal 0.5, becomes the float subnormal 2^-127), and its sign goes to bit 31.
- * The prefill tile multiplies by 2^126; decode instead pre-scales x ({@link VectorMath#prescaleExponent}).
- * Low nibbles give the even elements and high nibbles the odd ones, so instead of interleaving the
- * weights the inputs are permuted once per call: within each full 32-column group, every run of 2L
- * columns is stored as its L even columns then its L odd columns ({@link #pack}). A partial last
- * group keeps the natural order and is handled by scalar code.
+ * <p>The SIMD paths load {@link #RUN} = 8·L columns (4L bytes) as L int lanes, lane i holding
+ * columns 8i..8i+7 of the run as its 8 nibbles, and decode nibble j of every lane by shifting it to
+ * the bottom and looking it up in a 16-entry table held in registers (one permute; a bit-trick decode
+ * took three operations per vector and produced float subnormals, which stall the FMA). So vector j
+ * holds columns 8i+j: instead of interleaving the weights, the inputs are permuted once per call,
+ * each run transposed as an 8×L matrix ({@link #pack}). A lane's 8 columns lie in one 32-column
+ * group, lanes 4q..4q+3 in the run's group q, so the group scales apply as one vector per run.
+ * Columns after the last full run keep the natural order and are handled by scalar code.
  */
 public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
     static final int GROUP = 32;
-    private static final int BIAS = 126;
-    private static final float UNBIAS = 0x1p126f;
-    private static final int MAGNITUDE_AND_SIGN = 0x81C00000;
+    /** Columns per SIMD step: 8 nibbles in each of L int lanes. */
+    static final int RUN = 8 * L;
+    private static final int GROUPS_PER_RUN = RUN / GROUP;
+    /** The 16 e2m1 values as float bits, repeated to fill 2L lanes (a lookup index wraps modulo 2L). */
+    private static final IntVector TABLE_LO = table(0), TABLE_HI = table(L);
+    /** GROUP_LANES[q]: the lanes of a run's group q. */
+    private static final VectorMask<Float>[] GROUP_LANES = groupLanes();
     private final MemorySegment q, scale;
-    private final int rows, cols, scaleCols, fullGroups;
+    private final int rows, cols, scaleCols, runCols;
 
     public FP4Matrix(MemorySegment q, MemorySegment scale, int rows, int cols) {
         if ((cols & 1) != 0) throw new IllegalArgumentException("fp4 needs an even number of columns: " + cols);
@@ -43,7 +46,24 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
         this.rows = rows;
         this.cols = cols;
         this.scaleCols = (cols + GROUP - 1) / GROUP;
-        this.fullGroups = cols / GROUP;
+        this.runCols = cols / RUN * RUN;
+    }
+
+    private static IntVector table(int from) {
+        int[] bits = new int[L];
+        for (int i = 0; i < L; i++) bits[i] = Float.floatToRawIntBits(Codecs.E2M1[(from + i) & 0xF]);
+        return IntVector.fromArray(I, bits, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] groupLanes() {
+        VectorMask<Float>[] m = new VectorMask[GROUPS_PER_RUN];
+        for (int g = 0; g < m.length; g++) {
+            boolean[] bits = new boolean[L];
+            for (int i = 0; i < L; i++) bits[i] = i / 4 == g;
+            m[g] = VectorMask.fromArray(F, bits, 0);
+        }
+        return m;
     }
 
     @Override public int rows() { return rows; }
@@ -67,36 +87,37 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
         }
     }
 
-    /** L bytes at {@code off}, each sign-extended into an int lane. */
-    private IntVector bytes(long off) {
-        return (IntVector) ByteVector.fromMemorySegment(B, q, off, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, I, 0);
+    /** Nibble j of every lane, decoded by a two-vector table lookup (indices wrap modulo 2L). */
+    private static FloatVector nibble(IntVector v, int j) {
+        IntVector idx = j == 0 ? v : v.lanewise(VectorOperators.LSHR, 4 * j);
+        return idx.selectFrom(TABLE_LO, TABLE_HI).reinterpretAsFloats();
     }
 
-    /** Low nibbles, 2^-126 times their values: bits 0..2 to 22..24 and bit 3 to 31 via an arithmetic shift. */
-    private static FloatVector low(IntVector v) {
-        return v.lanewise(VectorOperators.LSHL, 28).lanewise(VectorOperators.ASHR, 6).and(MAGNITUDE_AND_SIGN).reinterpretAsFloats();
+    private IntVector run(long off) {
+        return IntVector.fromMemorySegment(I, q, off, ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** High nibbles, 2^-126 times their values: bits 4..6 to 22..24; bit 31 comes from the byte's sign extension. */
-    private static FloatVector high(IntVector v) {
-        return v.lanewise(VectorOperators.LSHL, 18).and(MAGNITUDE_AND_SIGN).reinterpretAsFloats();
-    }
-
-    @Override
-    public void pack(float[] x, int xo, int n, float[] dst, int off) {
-        int c = 0;
-        for (; c < fullGroups * GROUP; c += 2 * L) {
-            for (int k = 0; k < L; k++) {
-                dst[off + c + k] = x[xo + c + 2 * k];
-                dst[off + c + L + k] = x[xo + c + 2 * k + 1];
-            }
-        }
-        System.arraycopy(x, xo + c, dst, off + c, n - c);
+    /** A run's scale per lane: {@code s[g0 + lane/4]}. */
+    private static FloatVector runScales(float[] s, int g0) {
+        FloatVector v = FloatVector.broadcast(F, s[g0]);
+        for (int g = 1; g < GROUPS_PER_RUN; g++) v = v.blend(s[g0 + g], GROUP_LANES[g]);
+        return v;
     }
 
     @Override
     public boolean permutes() {
         return true;
+    }
+
+    /** Within each full run, column 8i+j goes to position L·j+i; the rest is copied as is. */
+    @Override
+    public void pack(float[] x, int xo, int n, float[] dst, int off) {
+        for (int c = 0; c < runCols; c += RUN) {
+            for (int i = 0; i < L; i++) {
+                for (int j = 0; j < 8; j++) dst[off + c + L * j + i] = x[xo + c + 8 * i + j];
+            }
+        }
+        System.arraycopy(x, xo + runCols, dst, off + runCols, n - runCols);
     }
 
     @Override
@@ -105,80 +126,61 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
             Gemm.matmul(this, cols, x, xOff, xStride, y, yOff, yStride, T, r0, r1);
             return;
         }
-        int k = VectorMath.prescaleExponent(x, xOff, cols, BIAS);
         Scratch scratch = Scratch.get();
-        float[] xp = scratch.xp(cols);
+        float[] xp = scratch.xp(cols), sf = scratch.scaleFloats(scaleCols);
         byte[] sb = scratch.scales(scaleCols);
         pack(x, xOff, cols, xp, 0);
-        VectorMath.scale(xp, 0, Math.scalb(1f, k), xp, 0, fullGroups * GROUP);
-        float unscale = Math.scalb(1f, BIAS - k);
         for (int r = r0; r < r1; r++) {
-            // per-group scalar reads from the mapped scales cost a bounds check each; one bulk copy per row does not
-            MemorySegment.copy(scale, ValueLayout.JAVA_BYTE, (long) r * scaleCols, sb, 0, scaleCols);
-            y[yOff + r] = dotRow(r, xp, unscale, sb);
+            rowScales(r, sb, sf);
+            y[yOff + r] = dotRow(r, xp, sf);
         }
     }
 
-    /**
-     * Decode: one pass over the row's bytes. Each group's sum is scaled into one of two running
-     * totals (alternating, so consecutive groups do not wait on each other's FMA). The full groups
-     * of {@code xp} hold x times 2^k, {@code unscale} is 2^(126-k); the partial group is plain.
-     */
-    private float dotRow(int r, float[] xp, float unscale, byte[] sb) {
+    /** sf[g] = the row's group scales, from one bulk copy into {@code sb} (a scalar read per group from the mapped file costs a bounds check each). */
+    private void rowScales(int r, byte[] sb, float[] sf) {
+        MemorySegment.copy(scale, ValueLayout.JAVA_BYTE, (long) r * scaleCols, sb, 0, scaleCols);
+        for (int g = 0; g < scaleCols; g++) sf[g] = Codecs.E8M0[sb[g] & 0xFF];
+    }
+
+    /** Decode: one pass over the row's bytes, each run's 8 nibble vectors summed in two chains and scaled once into the total. */
+    private float dotRow(int r, float[] xp, float[] sf) {
         long base = (long) r * (cols / 2);
-        FloatVector t0 = FloatVector.zero(F), t1 = t0;
-        int g = 0;
-        for (; g + 1 < fullGroups; g += 2) {
-            t0 = groupSum(base, g, xp).fma(FloatVector.broadcast(F, Codecs.E8M0[sb[g] & 0xFF] * unscale), t0);
-            t1 = groupSum(base, g + 1, xp).fma(FloatVector.broadcast(F, Codecs.E8M0[sb[g + 1] & 0xFF] * unscale), t1);
-        }
-        if (g < fullGroups) t0 = groupSum(base, g, xp).fma(FloatVector.broadcast(F, Codecs.E8M0[sb[g] & 0xFF] * unscale), t0);
-        float s = t0.add(t1).reduceLanes(VectorOperators.ADD);
-        if (fullGroups < scaleCols) {
-            float p = 0;
-            for (int c = fullGroups * GROUP; c < cols; c += 2) {
-                int b = q.get(ValueLayout.JAVA_BYTE, base + c / 2) & 0xFF;
-                p += Codecs.E2M1[b & 0xF] * xp[c] + Codecs.E2M1[b >>> 4] * xp[c + 1];
+        FloatVector total = FloatVector.zero(F);
+        for (int c = 0; c < runCols; c += RUN) {
+            IntVector v = run(base + c / 2);
+            FloatVector a = nibble(v, 0).mul(FloatVector.fromArray(F, xp, c));
+            FloatVector b = nibble(v, 1).mul(FloatVector.fromArray(F, xp, c + L));
+            for (int j = 2; j < 8; j += 2) {
+                a = nibble(v, j).fma(FloatVector.fromArray(F, xp, c + j * L), a);
+                b = nibble(v, j + 1).fma(FloatVector.fromArray(F, xp, c + (j + 1) * L), b);
             }
-            s += p * Codecs.E8M0[sb[fullGroups] & 0xFF];
+            total = a.add(b).fma(runScales(sf, c / GROUP), total);
+        }
+        float s = total.reduceLanes(VectorOperators.ADD);
+        for (int c = runCols; c < cols; c += 2) {
+            int b = q.get(ValueLayout.JAVA_BYTE, base + c / 2) & 0xFF;
+            s += (Codecs.E2M1[b & 0xF] * xp[c] + Codecs.E2M1[b >>> 4] * xp[c + 1]) * sf[c / GROUP];
         }
         return s;
     }
 
-    private FloatVector groupSum(long base, int g, float[] xp) {
-        FloatVector a = FloatVector.zero(F), b = a;
-        int c0 = g * GROUP;
-        for (int c = c0; c < c0 + GROUP; c += 2 * L) {
-            IntVector v = bytes(base + c / 2);
-            a = low(v).fma(FloatVector.fromArray(F, xp, c), a);
-            b = high(v).fma(FloatVector.fromArray(F, xp, c + L), b);
-        }
-        return a.add(b);
-    }
-
     @Override
     public void decode(int r, int c0, int n, float[] dst, int off) {
+        Scratch scratch = Scratch.get();
+        float[] sf = scratch.scaleFloats(scaleCols);
+        rowScales(r, scratch.scales(scaleCols), sf);
         long base = (long) r * (cols / 2);
-        int g0 = c0 / GROUP, ng = (n + GROUP - 1) / GROUP;
-        byte[] sb = Scratch.get().scales(ng);
-        MemorySegment.copy(scale, ValueLayout.JAVA_BYTE, (long) r * scaleCols + g0, sb, 0, ng);
-        for (int g = 0; g < ng; g++) {
-            float s = Codecs.E8M0[sb[g] & 0xFF];
-            int c = (g0 + g) * GROUP, d = off + c - c0;
-            if (c + GROUP <= cols) {
-                FloatVector vs = FloatVector.broadcast(F, s);
-                for (int i = 0; i < GROUP; i += 2 * L) {
-                    IntVector v = bytes(base + (c + i) / 2);
-                    low(v).mul(UNBIAS).mul(vs).intoArray(dst, d + i);
-                    high(v).mul(UNBIAS).mul(vs).intoArray(dst, d + i + L);
-                }
-            } else {
-                for (; c < cols; c += 2) {
-                    int b = q.get(ValueLayout.JAVA_BYTE, base + c / 2) & 0xFF;
-                    dst[off + c - c0] = Codecs.E2M1[b & 0xF] * s;
-                    dst[off + c - c0 + 1] = Codecs.E2M1[b >>> 4] * s;
-                }
-            }
+        int c = c0, end = c0 + n;
+        for (; c + RUN <= Math.min(end, runCols); c += RUN) {
+            IntVector v = run(base + c / 2);
+            FloatVector s = runScales(sf, c / GROUP);
+            for (int j = 0; j < 8; j++) nibble(v, j).mul(s).intoArray(dst, off + c - c0 + j * L);
+        }
+        for (; c < end; c += 2) {
+            int b = q.get(ValueLayout.JAVA_BYTE, base + c / 2) & 0xFF;
+            float s = sf[c / GROUP];
+            dst[off + c - c0] = Codecs.E2M1[b & 0xF] * s;
+            dst[off + c - c0 + 1] = Codecs.E2M1[b >>> 4] * s;
         }
     }
 }

@@ -70,11 +70,79 @@ public final class FP8Matrix implements WeightMatrix, Gemm.Tiles {
             Gemm.matmul(this, cols, x, xOff, xStride, y, yOff, yStride, T, r0, r1);
             return;
         }
-        int k = VectorMath.prescaleExponent(x, xOff, cols, BIAS);
-        float[] xs = Scratch.get().xp(cols);
-        VectorMath.scale(x, xOff, Math.scalb(1f, k), xs, 0, cols);
-        float unscale = Math.scalb(1f, BIAS - k);
-        for (int r = r0; r < r1; r++) y[yOff + r] = dotRow(r, xs, unscale, x, xOff);
+        Scratch scratch = Scratch.get();
+        float[] xs = scratch.xp(cols);
+        byte[] sb = scratch.scales(scaleCols);
+        int[] bx = scratch.ints(scaleCols);
+        for (int cb = 0; cb < scaleCols; cb++) {
+            int c0 = cb * BLOCK;
+            bx[cb] = maxExponent(x, xOff + c0, Math.min(BLOCK, cols - c0));
+        }
+        for (int band0 = r0; band0 < r1; ) {
+            int band = band0 / BLOCK, end = Math.min(r1, (band + 1) * BLOCK);
+            MemorySegment.copy(scale, ValueLayout.JAVA_BYTE, (long) band * scaleCols, sb, 0, scaleCols);
+            float unscale = scaleInputs(x, xOff, bx, sb, xs);
+            if (unscale > 0) {
+                for (int r = band0; r < end; r++) y[yOff + r] = dotScaled(r, xs) * unscale;
+            } else {
+                int k = VectorMath.prescaleExponent(x, xOff, cols, BIAS);
+                VectorMath.scale(x, xOff, Math.scalb(1f, k), xs, 0, cols);
+                float u = Math.scalb(1f, BIAS - k);
+                for (int r = band0; r < end; r++) y[yOff + r] = dotRow(r, xs, u, x, xOff);
+            }
+            band0 = end;
+        }
+    }
+
+    /** The exponent of max|x[xo .. xo+n)|, {@code Float.MIN_EXPONENT - 1} if all are zero. */
+    private static int maxExponent(float[] x, int xo, int n) {
+        float m = 0;
+        for (int i = 0; i < n; i++) m = Math.max(m, Math.abs(x[xo + i]));
+        return Math.getExponent(m);
+    }
+
+    /**
+     * The fast decode path of one 128-row band folds the band's block scales into the inputs:
+     * {@code xs = x · 2^(e_cb − 127 + k)} block by block, with k putting the largest scaled block near
+     * 2^100 (products stay normal floats, far from overflow), so a row is one plain dot product without
+     * per-block sums. Returns the factor 2^(120 − k) that undoes k and the decoder's 2^-120, or 0 if a
+     * factor would leave the normal float range (extreme scales or inputs): then the caller uses the
+     * per-block path.
+     */
+    private float scaleInputs(float[] x, int xo, int[] bx, byte[] sb, float[] xs) {
+        int m = Integer.MIN_VALUE;
+        for (int cb = 0; cb < scaleCols; cb++) {
+            int e = sb[cb] & 0xFF;
+            if (e == 0xFF) return 0; // NaN scale
+            if (bx[cb] >= Float.MIN_EXPONENT) m = Math.max(m, bx[cb] + e - 127);
+        }
+        if (m == Integer.MIN_VALUE) m = 0; // x is zero
+        int k = 100 - m;
+        if (BIAS - k < Float.MIN_EXPONENT || BIAS - k > Float.MAX_EXPONENT) return 0;
+        for (int cb = 0; cb < scaleCols; cb++) {
+            int f = (sb[cb] & 0xFF) - 127 + k, c0 = cb * BLOCK, n = Math.min(BLOCK, cols - c0);
+            if (bx[cb] < Float.MIN_EXPONENT) f = 0; // a zero block: any factor
+            if (f < Float.MIN_EXPONENT || f > Float.MAX_EXPONENT) return 0;
+            VectorMath.scale(x, xo + c0, Math.scalb(1f, f), xs, c0, n);
+        }
+        return Math.scalb(1f, BIAS - k);
+    }
+
+    /** Σ codes · xs over the row, 4 accumulators; the scalar tail decodes codes with the same 2^-120 factor. */
+    private float dotScaled(int r, float[] xs) {
+        long o = (long) r * cols;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (; i + 4 * L <= cols; i += 4 * L) {
+            a0 = codes(o + i).fma(FloatVector.fromArray(F, xs, i), a0);
+            a1 = codes(o + i + L).fma(FloatVector.fromArray(F, xs, i + L), a1);
+            a2 = codes(o + i + 2 * L).fma(FloatVector.fromArray(F, xs, i + 2 * L), a2);
+            a3 = codes(o + i + 3 * L).fma(FloatVector.fromArray(F, xs, i + 3 * L), a3);
+        }
+        for (; i + L <= cols; i += L) a0 = codes(o + i).fma(FloatVector.fromArray(F, xs, i), a0);
+        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) s += Codecs.E4M3[q.get(ValueLayout.JAVA_BYTE, o + i) & 0xFF] * 0x1p-120f * xs[i];
+        return s;
     }
 
     /**

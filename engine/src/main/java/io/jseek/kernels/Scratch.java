@@ -1,13 +1,14 @@
 package io.jseek.kernels;
 
 /**
- * Per-thread work buffers of the matmul kernels (packed activations, a dequantised weight tile and
- * partial sums), grown on demand so that steady-state matmuls allocate nothing.
+ * Per-thread work buffers of the matmul kernels (packed activations, dequantised weight tiles and
+ * row scales), grown on demand so that steady-state matmuls allocate nothing.
  */
 final class Scratch {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
-    private float[] xp = new float[0], tile = new float[0], acc = new float[0];
+    private float[] xp = new float[0], tile = new float[0], scaleFloats = new float[0];
     private byte[] scales = new byte[0];
+    private int[] ints = new int[0];
 
     private Scratch() {
     }
@@ -32,8 +33,15 @@ final class Scratch {
         return scales;
     }
 
-    float[] acc(int n) {
-        if (acc.length < n) acc = new float[n];
-        return acc;
+    /** Per-block exponents of the inputs. */
+    int[] ints(int n) {
+        if (ints.length < n) ints = new int[n];
+        return ints;
+    }
+
+    /** One row's decoded scales. */
+    float[] scaleFloats(int n) {
+        if (scaleFloats.length < n) scaleFloats = new float[n];
+        return scaleFloats;
     }
 }

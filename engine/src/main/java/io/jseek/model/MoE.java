@@ -28,6 +28,10 @@ final class MoE {
     void forward(Parallel par, Workspace ws, int T, float[] xn, int[] tokens, int tokOff, float[] out) {
         gate.route(par, ws, T, xn, tokens, tokOff);
         shared.forward(par, ws, T, xn, null, out);
+        if (T == 1) {
+            decode(par, ws, xn, out);
+            return;
+        }
         // group (token, slot) pairs by expert: counting sort into ws.expertRows
         int[] count = ws.expertCount;
         java.util.Arrays.fill(count, 0);
@@ -54,6 +58,27 @@ final class MoE {
                 for (int ch = 0; ch < d; ch++) out[t * d + ch] += ws.ey[r * d + ch];
             }
             begin = end;
+        }
+    }
+
+    /**
+     * One token: the K routed experts' up projections run as one parallel job and their down
+     * projections as another (each expert's rows alone are too few to keep the team busy).
+     */
+    private void decode(Parallel par, Workspace ws, float[] xn, float[] out) {
+        int inter = experts[0].inter();
+        Parallel.Batch up = par.batch();
+        for (int i = 0; i < k; i++) experts[ws.route[i]].up(up, xn, 0, ws.eg, i * inter, ws.eu, i * inter, 1);
+        par.matmul(up);
+        Parallel.Batch down = par.batch();
+        for (int i = 0; i < k; i++) {
+            Expert e = experts[ws.route[i]];
+            e.activate(ws.eg, i * inter, ws.eu, i * inter, 1, ws.routeW, i);
+            e.down(down, ws.eg, i * inter, ws.ey, i * d, 1);
+        }
+        par.matmul(down);
+        for (int i = 0; i < k; i++) {
+            for (int ch = 0; ch < d; ch++) out[ch] += ws.ey[i * d + ch];
         }
     }
 }

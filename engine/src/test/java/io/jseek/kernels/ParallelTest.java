@@ -52,6 +52,50 @@ class ParallelTest {
         });
     }
 
+    /** A batch of matmuls of every format, sharing and not sharing inputs, against each run alone. */
+    @Test
+    void batchEqualsSeparateMatmuls() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Random rnd = new Random(8);
+            try (Parallel par = new Parallel(3)) {
+                for (int iter = 0; iter < 40; iter++) {
+                    int n = 1 + rnd.nextInt(6), T = 1 + rnd.nextInt(5);
+                    WeightMatrix[] w = new WeightMatrix[n];
+                    float[][] x = new float[n][], y = new float[n][];
+                    float[] shared = null;
+                    Parallel.Batch b = par.batch();
+                    for (int i = 0; i < n; i++) {
+                        int rows = 1 + rnd.nextInt(150), cols = 2 + 2 * rnd.nextInt(150);
+                        w[i] = WeightMatrixTest.random(WeightMatrixTest.Format.values()[rnd.nextInt(4)], rows, cols, rnd, null);
+                        if (shared == null || shared.length < T * cols || rnd.nextBoolean()) {
+                            shared = new float[T * cols + 3];
+                            for (int k = 0; k < shared.length; k++) shared[k] = (float) rnd.nextGaussian();
+                        }
+                        x[i] = shared;
+                        y[i] = new float[T * rows + 1];
+                        b.add(w[i], x[i], 1, cols, y[i], 1, rows, T);
+                    }
+                    par.matmul(b);
+                    for (int i = 0; i < n; i++) {
+                        float[] ref = new float[y[i].length];
+                        w[i].matmul(x[i], 1, w[i].cols(), ref, 1, w[i].rows(), T, 0, w[i].rows());
+                        float[] row = new float[w[i].cols()];
+                        for (int r = 0; r < w[i].rows(); r++) {
+                            w[i].row(r, row, 0);
+                            for (int t = 0; t < T; t++) {
+                                double mag = 0;
+                                for (int c = 0; c < row.length; c++) mag += Math.abs(row[c] * x[i][1 + t * row.length + c]);
+                                int k = 1 + t * w[i].rows() + r;
+                                assertEquals(ref[k], y[i][k], WeightMatrixTest.TOL * mag, "batch " + iter + " matmul " + i + " row " + r);
+                            }
+                        }
+                        assertEquals(0f, y[i][0], "batch " + iter + " matmul " + i + ": wrote before its output");
+                    }
+                }
+            }
+        });
+    }
+
     @Test
     void everyItemRunsOnceAcrossManyJobs() {
         assertTimeoutPreemptively(LIMIT, () -> {
