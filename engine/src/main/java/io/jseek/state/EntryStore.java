@@ -5,13 +5,13 @@ import java.util.Arrays;
 
 /**
  * The compressed KV entries of one layer (or the indexer keys), appended as windows complete.
- * Stored in blocks of up to 256 entries so growth never copies old blocks; the newest block starts
- * small and doubles, so what is allocated stays within a few entries of what is used (the byte
- * accounting of {@code ModelInfo} relies on it). Rows are f32 (read in place through
+ * Stored in blocks of up to 256 entries so growth never copies old blocks; the newest block grows in
+ * steps of 8 entries, so what is allocated stays within 7 entries of what is used (the byte
+ * accounting of {@link StateSize} relies on it). Rows are f32 (read in place through
  * {@link #block}/{@link #offset}) or encoded by an {@link EntryCodec} (read through {@link #decode}).
  */
 public final class EntryStore {
-    private static final int BLOCK_ENTRIES = 256, FIRST_ENTRIES = 8;
+    private static final int BLOCK_ENTRIES = 256, STEP_ENTRIES = 8;
     private final int dim;
     private final EntryCodec codec; // null: f32 rows
     private final int rowBytes;
@@ -49,13 +49,11 @@ public final class EntryStore {
         size++;
     }
 
-    /** Makes block b hold at least {@code rows} rows: a new block starts small, a full one doubles. */
+    /** Makes block b hold at least {@code rows} rows, growing in steps of 8 rows (a block is copied at most 32 times). */
     private void ensure(int b, int rows) {
         int have = capacity(b);
         if (have >= rows) return;
-        int cap = Math.max(FIRST_ENTRIES, have * 2);
-        while (cap < rows) cap *= 2;
-        cap = Math.min(BLOCK_ENTRIES, cap);
+        int cap = Math.min(BLOCK_ENTRIES, (rows + STEP_ENTRIES - 1) / STEP_ENTRIES * STEP_ENTRIES);
         if (codec == null) {
             if (b >= floats.length) floats = Arrays.copyOf(floats, Math.max(b + 1, floats.length * 2));
             floats[b] = floats[b] == null ? new float[cap * dim] : Arrays.copyOf(floats[b], cap * dim);
