@@ -2,6 +2,7 @@ package io.jseek.generate;
 
 import io.jseek.model.Transformer;
 import io.jseek.state.DecodeState;
+import io.jseek.state.StateSize;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class Scheduler implements AutoCloseable {
     private final Transformer model;
     private final Config config;
     private final int vocab;
-    private final long freshStateBytes;
+    private final StateSize stateSize;
     private final Object lock = new Object();
     private final ArrayDeque<Sequence> pending = new ArrayDeque<>();   // guarded by lock
     private final ArrayList<Sequence> active = new ArrayList<>();      // engine thread only
@@ -59,7 +60,7 @@ public final class Scheduler implements AutoCloseable {
         this.diskCache = diskCache;
         this.vocab = model.config().vocabSize();
         this.cache = new PrefixCache(config.cacheEntries());
-        this.freshStateBytes = model.newState().bytes();
+        this.stateSize = StateSize.of(model.config(), model.kvLayout());
         this.thread = Thread.ofPlatform().name("jseek-engine").daemon().start(this::run);
     }
 
@@ -168,7 +169,7 @@ public final class Scheduler implements AutoCloseable {
             synchronized (lock) {
                 s = pending.peek();
                 if (s == null) return;
-                if (!active.isEmpty() && !fits()) return;
+                if (!active.isEmpty() && !fits(s)) return;
                 pending.poll();
             }
             if (s.cancelled()) {
@@ -191,8 +192,10 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private boolean fits() {
-        while (activeBytes + cache.bytes() + freshStateBytes > config.stateBudget()) {
+    /** Whether the state {@code s} will hold after its prompt fits the budget (evicting cached states if needed). */
+    private boolean fits(Sequence s) {
+        long need = stateSize.at(s.promptLength());
+        while (activeBytes + cache.bytes() + need > config.stateBudget()) {
             if (!cache.evictOldest()) return false;
         }
         cacheBytes = cache.bytes();
