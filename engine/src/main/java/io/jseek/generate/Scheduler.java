@@ -46,8 +46,8 @@ public final class Scheduler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile int activeCount;
-    private volatile long activeBytes, cacheBytes;
-    private final AtomicLong promptTokens = new AtomicLong(), cachedTokens = new AtomicLong(), generatedTokens = new AtomicLong();
+    private volatile long activeBytes, cacheBytes, prefillRemaining;
+    private final AtomicLong promptTokens = new AtomicLong(), cachedTokens = new AtomicLong(), generatedTokens = new AtomicLong(), prefilledTokens = new AtomicLong();
 
     public Scheduler(Transformer model, Config config) {
         this(model, config, null);
@@ -120,6 +120,16 @@ public final class Scheduler implements AutoCloseable {
         return generatedTokens.get();
     }
 
+    /** Prompt tokens run through the model so far (not counting cache hits): its rate is the prefill speed. */
+    public long prefilledTokens() {
+        return prefilledTokens.get();
+    }
+
+    /** Prompt tokens the active sequences still have to prefill (with {@link #prefilledTokens} a progress/ETA for long prompts). */
+    public long prefillRemaining() {
+        return prefillRemaining;
+    }
+
     private void run() {
         while (!closed) {
             admit();
@@ -154,9 +164,13 @@ public final class Scheduler implements AutoCloseable {
                 }
             }
             activeCount = active.size();
-            long b = 0;
-            for (Sequence s : active) b += s.state.bytes();
+            long b = 0, left = 0;
+            for (Sequence s : active) {
+                b += s.state.bytes();
+                left += Math.max(0, s.promptLength() - s.state.position());
+            }
             activeBytes = b;
+            prefillRemaining = left;
             trimCache();
         }
         shutdown();
@@ -219,6 +233,7 @@ public final class Scheduler implements AutoCloseable {
             // because an identical prompt needs exactly it
             int n = Math.min(config.prefillChunk(), last - pos);
             model.forward(st, s.tokens(), pos, n, null, false, null);
+            prefilledTokens.addAndGet(n);
             if (pos + n == last && (config.cacheEntries() > 0 || diskCache != null)) {
                 DecodeState snapshot = st.copy(); // read-only from now on: both levels may share it
                 cache.put(s.tokens(), last, snapshot);

@@ -22,6 +22,8 @@ final class Metrics {
             b.append("jseek_requests_total{").append(e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
         metric(b, "jseek_prompt_tokens_total", "counter", "Prompt tokens admitted.", s.promptTokens());
         metric(b, "jseek_prompt_cache_hit_tokens_total", "counter", "Prompt tokens served from the prefix cache.", s.cachedPromptTokens());
+        metric(b, "jseek_prefill_tokens_total", "counter", "Prompt tokens prefilled (its rate is the prefill speed).", s.prefilledTokens());
+        metric(b, "jseek_prefill_remaining_tokens", "gauge", "Prompt tokens the active requests still have to prefill.", s.prefillRemaining());
         metric(b, "jseek_generated_tokens_total", "counter", "Tokens generated.", s.generatedTokens());
         metric(b, "jseek_queue_length", "gauge", "Requests waiting for a decode slot.", s.queued());
         metric(b, "jseek_active_sequences", "gauge", "Sequences being decoded.", s.active());
