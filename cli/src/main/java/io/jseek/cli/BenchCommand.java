@@ -6,6 +6,7 @@ import io.jseek.kernels.Parallel;
 import io.jseek.model.ModelInfo;
 import io.jseek.model.Transformer;
 import io.jseek.state.DecodeState;
+import io.jseek.state.StateSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,6 +57,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             float[] logits = new float[V];
             double[] prefill = new double[runs], decode = new double[runs];
+            double fillSeconds = 0;
+            long stateBytes = 0;
             for (int r = 0; r < runs; r++) {
                 progress("run " + (r + 1) + "/" + runs + ": prefill " + prompt + " tokens");
                 DecodeState st = m.newState();
@@ -64,13 +67,16 @@ final class BenchCommand implements Callable<Integer> {
                 prefill[r] = prompt / ((System.nanoTime() - t0) / 1e9);
                 if (context > prompt) {
                     progress("run " + (r + 1) + "/" + runs + ": filling context to " + context + " tokens");
-                    m.forward(st, ids, prompt, context - prompt, logits, false, null);
+                    long f0 = System.nanoTime();
+                    m.forward(st, ids, prompt, context - prompt, logits, false, null, new ProgressLine("jseek bench: context"));
+                    fillSeconds = (System.nanoTime() - f0) / 1e9;
                 }
                 int start = st.position();
                 progress("run " + (r + 1) + "/" + runs + ": decode " + gen + " tokens at depth " + start);
                 long t1 = System.nanoTime();
                 for (int g = 0; g < gen; g++) m.forward(st, ids, start + g, 1, logits, false, null);
                 decode[r] = gen / ((System.nanoTime() - t1) / 1e9);
+                stateBytes = st.bytes();
             }
             double batched = 0;
             if (batch > 1) {
@@ -88,6 +94,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 batched = (double) gen * batch / ((System.nanoTime() - t0) / 1e9);
             }
+            int depth = Math.max(prompt, context) + gen;
+            StateSize size = StateSize.of(m.config(), m.kvLayout());
+            long peakRss = peakRssBytes(); // before the bandwidth test's 1 GiB buffer
             progress("measuring memory read bandwidth");
             double bw;
             try (Parallel par = new Parallel(model.threads)) {
@@ -113,6 +122,13 @@ final class BenchCommand implements Callable<Integer> {
                 o.put("batch", batch);
                 o.put("batch_decode_tokens_per_s", round(batched));
             }
+            o.put("decode_ms_per_token", round(1000 / dc));
+            o.put("context_fill_s", round(fillSeconds));
+            o.put("kv_dtype", m.kvLayout().id);
+            o.put("peak_rss_bytes_before_bandwidth", peakRss);
+            o.put("state_bytes_measured", stateBytes);
+            o.put("state_bytes_analytical", size.at(depth));
+            o.put("dense_kv_bytes_f32", StateSize.denseBytesPerToken(m.config()) * depth);
             if (json) {
                 System.out.println(Json.write(o));
             } else {
@@ -123,9 +139,26 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("read bandwidth   %.2f GB/s (measured now) -> roofline %.2f tokens/s%n", bw / 1e9, roof);
                 System.out.printf("decode/roofline  %.1f%% (%.2f GB/s of weights)%n", 100 * dc / roof, dc * info.weightBytesPerToken() / 1e9);
                 if (batch > 1) System.out.printf("batched decode   %.2f tokens/s in total over %d sequences%n", batched, batch);
+                if (context > prompt) System.out.printf("context fill     %d tokens in %.1f s (after the %d-token prompt)%n", context - prompt, fillSeconds, prompt);
+                System.out.printf("decode state     %s measured, %s analytical (kv %s) at %d tokens; dense f32 KV would be %s%n",
+                        InspectCommand.bytes(stateBytes), InspectCommand.bytes(size.at(depth)), m.kvLayout().id, depth,
+                        InspectCommand.bytes(StateSize.denseBytesPerToken(m.config()) * depth));
+                System.out.printf("peak RSS         %s (before the bandwidth test)%n", peakRss < 0 ? "unknown" : InspectCommand.bytes(peakRss));
             }
         }
         return 0;
+    }
+
+    /** The process's peak resident set (Linux VmHWM), or -1 where /proc is not available. */
+    private static long peakRssBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return 1024 * Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
     }
 
     private void progress(String msg) {

@@ -2,6 +2,7 @@ package io.jseek.generate;
 
 import io.jseek.model.Transformer;
 import io.jseek.state.DecodeState;
+import io.jseek.state.StateSize;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class Scheduler implements AutoCloseable {
     private final Transformer model;
     private final Config config;
     private final int vocab;
-    private final long freshStateBytes;
+    private final StateSize stateSize;
     private final Object lock = new Object();
     private final ArrayDeque<Sequence> pending = new ArrayDeque<>();   // guarded by lock
     private final ArrayList<Sequence> active = new ArrayList<>();      // engine thread only
@@ -54,9 +55,9 @@ public final class Scheduler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile int activeCount;
-    private volatile long activeBytes, cacheBytes;
-    private final AtomicLong promptTokens = new AtomicLong(), cachedTokens = new AtomicLong(), generatedTokens = new AtomicLong();
-    private final AtomicLong prefillTokens = new AtomicLong(), prefillNanos = new AtomicLong(), decodeNanos = new AtomicLong();
+    private volatile long activeBytes, cacheBytes, prefillRemaining;
+    private final AtomicLong promptTokens = new AtomicLong(), cachedTokens = new AtomicLong(), generatedTokens = new AtomicLong(), prefilledTokens = new AtomicLong();
+    private final AtomicLong prefillNanos = new AtomicLong(), decodeNanos = new AtomicLong();
 
     public Scheduler(Transformer model, Config config) {
         this(model, config, null);
@@ -73,7 +74,7 @@ public final class Scheduler implements AutoCloseable {
         this.decodeStates = new DecodeState[config.parallel()];
         this.decodeTokens = new int[config.parallel()];
         this.batchLogits = new float[config.parallel() * vocab];
-        this.freshStateBytes = model.newState().bytes();
+        this.stateSize = StateSize.of(model.config(), model.kvLayout());
         this.thread = Thread.ofPlatform().name("jseek-engine").daemon().start(this::run);
     }
 
@@ -133,11 +134,17 @@ public final class Scheduler implements AutoCloseable {
         return generatedTokens.get();
     }
 
-    /** Prompt tokens run through the model (cache hits excluded) and the seconds it took. */
-    public long prefillTokens() {
-        return prefillTokens.get();
+    /** Prompt tokens run through the model so far (not counting cache hits): its rate is the prefill speed. */
+    public long prefilledTokens() {
+        return prefilledTokens.get();
     }
 
+    /** Prompt tokens the active sequences still have to prefill (with {@link #prefilledTokens} a progress/ETA for long prompts). */
+    public long prefillRemaining() {
+        return prefillRemaining;
+    }
+
+    /** Seconds spent prefilling {@link #prefilledTokens()}. */
     public double prefillSeconds() {
         return prefillNanos.get() / 1e9;
     }
@@ -191,9 +198,13 @@ public final class Scheduler implements AutoCloseable {
             }
             if (n > 0) decodeRound(n);
             activeCount = active.size();
-            long b = 0;
-            for (Sequence s : active) b += s.state.bytes();
+            long b = 0, left = 0;
+            for (Sequence s : active) {
+                b += s.state.bytes();
+                left += Math.max(0, s.promptLength() - s.state.position());
+            }
             activeBytes = b;
+            prefillRemaining = left;
             trimCache();
         }
         shutdown();
@@ -206,7 +217,7 @@ public final class Scheduler implements AutoCloseable {
             synchronized (lock) {
                 s = pending.peek();
                 if (s == null) return;
-                if (!active.isEmpty() && !fits()) return;
+                if (!active.isEmpty() && !fits(s)) return;
                 pending.poll();
             }
             if (s.cancelled()) {
@@ -229,8 +240,10 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private boolean fits() {
-        while (activeBytes + cache.bytes() + freshStateBytes > config.stateBudget()) {
+    /** Whether the state {@code s} will hold after its prompt fits the budget (evicting cached states if needed). */
+    private boolean fits(Sequence s) {
+        long need = stateSize.at(s.promptLength());
+        while (activeBytes + cache.bytes() + need > config.stateBudget()) {
             if (!cache.evictOldest()) return false;
         }
         cacheBytes = cache.bytes();
@@ -256,7 +269,7 @@ public final class Scheduler implements AutoCloseable {
             long t0 = System.nanoTime();
             model.forward(st, s.tokens(), pos, n, null, false, null);
             prefillNanos.addAndGet(System.nanoTime() - t0);
-            prefillTokens.addAndGet(n);
+            prefilledTokens.addAndGet(n);
             if (pos + n == last && (config.cacheEntries() > 0 || diskCache != null)) {
                 DecodeState snapshot = st.copy(); // read-only from now on: both levels may share it
                 cache.put(s.tokens(), last, snapshot);

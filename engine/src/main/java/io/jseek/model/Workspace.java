@@ -34,6 +34,8 @@ final class Workspace {
     float[][] keyRef = new float[64][];  // candidate key k lives in keyRef[k] at keyOff[k], grows
     int[] keyOff = new int[64];
     float[] decoded = new float[0];      // compact-storage rows decoded for reading, grows
+    float[] keyTile = new float[0];      // indexer key tile, channel-major [ID, TILE]
+    float[] indexScratch = new float[0]; // per query of the chunk: tile scores and one head's dots [T, 2, TILE]
     final byte[] rowScratch;             // one encoded row
     final Attention.AttendJob attendJob = new Attention.AttendJob();
     float[] gateLogits;           // [T, E]
@@ -109,6 +111,12 @@ final class Workspace {
     /** Room for n decoded floats of compact-storage rows. */
     void ensureDecoded(int n) {
         if (decoded.length < n) decoded = new float[Math.max(n, decoded.length * 2)];
+    }
+
+    /** Room for the indexer's key tile and per-query tile scratch. */
+    void ensureIndexScratch(int tile, int scratch) {
+        if (keyTile.length < tile) keyTile = new float[tile];
+        if (indexScratch.length < scratch) indexScratch = new float[Math.max(scratch, indexScratch.length * 2)];
     }
 
     /** Room for n indexer scores. */

@@ -5,13 +5,13 @@ import java.util.Arrays;
 
 /**
  * The compressed KV entries of one layer (or the indexer keys), appended as windows complete.
- * Stored in blocks of up to 256 entries so growth never copies old blocks; the newest block starts
- * small and doubles, so what is allocated stays within a few entries of what is used (the byte
- * accounting of {@code ModelInfo} relies on it). Rows are f32 (read in place through
+ * Stored in fixed blocks of 8 entries allocated as they fill, so growth never copies anything and
+ * what is allocated stays within 7 entries of what is used (the byte accounting of {@link StateSize}
+ * relies on it). Rows are f32 (read in place through
  * {@link #block}/{@link #offset}) or encoded by an {@link EntryCodec} (read through {@link #decode}).
  */
 public final class EntryStore {
-    private static final int BLOCK_ENTRIES = 256, FIRST_ENTRIES = 8;
+    private static final int BLOCK_ENTRIES = 8;
     private final int dim;
     private final EntryCodec codec; // null: f32 rows
     private final int rowBytes;
@@ -43,32 +43,23 @@ public final class EntryStore {
     /** Appends {@code v[off .. off+dim)}. */
     public void add(float[] v, int off) {
         int b = size / BLOCK_ENTRIES, r = size % BLOCK_ENTRIES;
-        ensure(b, r + 1);
+        ensure(b);
         if (codec == null) System.arraycopy(v, off, floats[b], r * dim, dim);
         else codec.encode(v, off, bytes[b], r * rowBytes);
         size++;
     }
 
-    /** Makes block b hold at least {@code rows} rows: a new block starts small, a full one doubles. */
-    private void ensure(int b, int rows) {
-        int have = capacity(b);
-        if (have >= rows) return;
-        int cap = Math.max(FIRST_ENTRIES, have * 2);
-        while (cap < rows) cap *= 2;
-        cap = Math.min(BLOCK_ENTRIES, cap);
+    /** Allocates block b when its first row arrives. */
+    private void ensure(int b) {
         if (codec == null) {
             if (b >= floats.length) floats = Arrays.copyOf(floats, Math.max(b + 1, floats.length * 2));
-            floats[b] = floats[b] == null ? new float[cap * dim] : Arrays.copyOf(floats[b], cap * dim);
+            if (floats[b] == null) floats[b] = new float[BLOCK_ENTRIES * dim];
         } else {
             if (b >= bytes.length) bytes = Arrays.copyOf(bytes, Math.max(b + 1, bytes.length * 2));
-            bytes[b] = bytes[b] == null ? new byte[cap * rowBytes] : Arrays.copyOf(bytes[b], cap * rowBytes);
+            if (bytes[b] == null) bytes[b] = new byte[BLOCK_ENTRIES * rowBytes];
         }
     }
 
-    private int capacity(int b) {
-        if (codec == null) return b < floats.length && floats[b] != null ? floats[b].length / dim : 0;
-        return b < bytes.length && bytes[b] != null ? bytes[b].length / rowBytes : 0;
-    }
 
     /** The f32 block array holding entry i ({@link #direct()} stores only); its offset is {@link #offset(int)}. */
     public float[] block(int i) {
@@ -131,7 +122,7 @@ public final class EntryStore {
         clear();
         for (int b = 0; b * BLOCK_ENTRIES < n; b++) {
             int rows = Math.min(BLOCK_ENTRIES, n - b * BLOCK_ENTRIES);
-            ensure(b, rows);
+            ensure(b);
             if (codec == null) in.readFloats(floats[b], 0, rows * dim);
             else in.readFully(bytes[b], 0, rows * rowBytes);
         }

@@ -180,11 +180,14 @@ class SchedulerTest {
         try (Scheduler s = new Scheduler(model, cfg, new PromptCache(dir, 1L << 30, model.identity(), model::newState))) {
             first = run(s, prompt, 4);
             assertEquals(0, first.cached);
+            assertEquals(prompt.length - 1, s.prefilledTokens());
+            assertEquals(0, s.prefillRemaining());
         }
         try (Scheduler s = new Scheduler(model, cfg, new PromptCache(dir, 1L << 30, model.identity(), model::newState))) {
             Collect again = run(s, prompt, 4);
             assertEquals(prompt.length - 1, again.cached);
             assertEquals(prompt.length - 1, s.cachedPromptTokens());
+            assertEquals(0, s.prefilledTokens(), "nothing recomputed");
             assertEquals(first.ids, again.ids);
         }
     }

@@ -22,12 +22,13 @@ final class Metrics {
             b.append("jseek_requests_total{").append(e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
         metric(b, "jseek_prompt_tokens_total", "counter", "Prompt tokens admitted.", s.promptTokens());
         metric(b, "jseek_prompt_cache_hit_tokens_total", "counter", "Prompt tokens served from the prefix cache.", s.cachedPromptTokens());
+        metric(b, "jseek_prefill_tokens_total", "counter", "Prompt tokens prefilled (its rate is the prefill speed).", s.prefilledTokens());
+        metric(b, "jseek_prefill_remaining_tokens", "gauge", "Prompt tokens the active requests still have to prefill.", s.prefillRemaining());
         metric(b, "jseek_generated_tokens_total", "counter", "Tokens generated.", s.generatedTokens());
-        metric(b, "jseek_prefill_tokens_total", "counter", "Prompt tokens run through the model (excluding cache hits).", s.prefillTokens());
         metric(b, "jseek_prefill_seconds_total", "counter", "Seconds spent in prompt processing.", s.prefillSeconds());
         metric(b, "jseek_decode_seconds_total", "counter", "Seconds spent in batched decode steps.", s.decodeSeconds());
         metric(b, "jseek_prefill_tokens_per_second", "gauge", "Average prompt-processing speed since start.",
-                s.prefillSeconds() > 0 ? s.prefillTokens() / s.prefillSeconds() : 0);
+                s.prefillSeconds() > 0 ? s.prefilledTokens() / s.prefillSeconds() : 0);
         metric(b, "jseek_decode_tokens_per_second", "gauge", "Average generated tokens per second of decoding since start (all sequences).",
                 s.decodeSeconds() > 0 ? s.generatedTokens() / s.decodeSeconds() : 0);
         metric(b, "jseek_queue_length", "gauge", "Requests waiting for a decode slot.", s.queued());

@@ -64,8 +64,8 @@ class HttpApiTest {
         HttpResponse<String> metrics = send("GET", "/metrics", null, "Authorization", "Bearer " + TestServer.KEY);
         assertEquals(200, metrics.statusCode());
         for (String name : List.of("jseek_requests_total", "jseek_prompt_tokens_total", "jseek_generated_tokens_total",
-                "jseek_queue_length", "jseek_active_sequences", "jseek_state_bytes", "jseek_prefill_tokens_per_second",
-                "jseek_decode_tokens_per_second", "jseek_decode_seconds_total"))
+                "jseek_queue_length", "jseek_active_sequences", "jseek_state_bytes", "jseek_prefill_tokens_total", "jseek_prefill_remaining_tokens",
+                "jseek_prefill_tokens_per_second", "jseek_decode_tokens_per_second", "jseek_decode_seconds_total"))
             assertTrue(metrics.body().contains(name), name);
     }
 
