@@ -42,7 +42,7 @@ final class Gemm {
         }
     }
 
-    /** Floats of one token block's inputs: 256 KB, half of a Zen 3 L2. */
+    /** Floats of one token block's inputs: 256 KB, within a 512 KB (Zen 3) or 1 MB (Zen 4) L2. */
     private static final int BLOCK_FLOATS = 1 << 16;
     private static final int ROWS = 4, TOKENS = 4;
 
