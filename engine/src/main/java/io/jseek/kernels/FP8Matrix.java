@@ -21,8 +21,9 @@ import static io.jseek.kernels.VectorMath.L;
  * <p>The SIMD paths decode e4m3 without a table: shifting the 7 magnitude bits of a code left by 20
  * puts exponent and mantissa exactly where a float32 has them, so that float is the code's value
  * times 2^-120 (subnormal codes land on float32 subnormals, exact as well); the sign bit moves to
- * bit 31. The prefill tile multiplies by 2^120; decode instead pre-scales x
- * ({@link VectorMath#prescaleExponent}), saving a multiply per vector. The NaN codes 0x7F/0xFF come out as ±480 instead of NaN: checkpoint
+ * bit 31. The prefill tile multiplies by 2^120; decode instead folds that factor and the block
+ * scales of a 128-row band into a scaled copy of x ({@link #scaleInputs}), saving the per-block work.
+ * The NaN codes 0x7F/0xFF come out as ±480 instead of NaN: checkpoint
  * weights never hold NaN, and {@link #row} (the scalar oracle) still decodes them as NaN.
  */
 public final class FP8Matrix implements WeightMatrix, Gemm.Tiles {

@@ -14,6 +14,8 @@ final class MoE {
     private final Expert[] experts;
     private final Expert shared;
     private final int d, k;
+    /** The shared expert's g, u and output for one token, so decode can batch it with the routed experts. */
+    private final float[] sharedG, sharedU, sharedY;
 
     MoE(WeightLoader w, String prefix, ModelConfig c, boolean hash) {
         this.d = c.dim();
@@ -22,16 +24,19 @@ final class MoE {
         this.experts = new Expert[c.nRoutedExperts()];
         for (int e = 0; e < experts.length; e++) experts[e] = new Expert(w, prefix + "experts." + e + ".", c);
         this.shared = new Expert(w, prefix + "shared_experts.", c);
+        this.sharedG = new float[c.moeInterDim()];
+        this.sharedU = new float[c.moeInterDim()];
+        this.sharedY = new float[d];
     }
 
     /** xn: [T, d], token ids -> out: [T, d]. */
     void forward(Parallel par, Workspace ws, int T, float[] xn, int[] tokens, int tokOff, float[] out) {
         gate.route(par, ws, T, xn, tokens, tokOff);
-        shared.forward(par, ws, T, xn, null, out);
         if (T == 1) {
             decode(par, ws, xn, out);
             return;
         }
+        shared.forward(par, ws, T, xn, null, out);
         // group (token, slot) pairs by expert: counting sort into ws.expertRows
         int[] count = ws.expertCount;
         java.util.Arrays.fill(count, 0);
@@ -62,23 +67,28 @@ final class MoE {
     }
 
     /**
-     * One token: the K routed experts' up projections run as one parallel job and their down
-     * projections as another (each expert's rows alone are too few to keep the team busy).
+     * One token: the up projections of the shared and the K routed experts run as one parallel job
+     * and their down projections as another (each expert's rows alone are too few to keep the team busy).
      */
     private void decode(Parallel par, Workspace ws, float[] xn, float[] out) {
         int inter = experts[0].inter();
         Parallel.Batch up = par.batch();
+        shared.up(up, xn, 0, sharedG, 0, sharedU, 0, 1);
         for (int i = 0; i < k; i++) experts[ws.route[i]].up(up, xn, 0, ws.eg, i * inter, ws.eu, i * inter, 1);
         par.matmul(up);
         Parallel.Batch down = par.batch();
+        shared.activate(sharedG, 0, sharedU, 0, 1, null, 0);
+        shared.down(down, sharedG, 0, sharedY, 0, 1);
         for (int i = 0; i < k; i++) {
             Expert e = experts[ws.route[i]];
             e.activate(ws.eg, i * inter, ws.eu, i * inter, 1, ws.routeW, i);
             e.down(down, ws.eg, i * inter, ws.ey, i * d, 1);
         }
         par.matmul(down);
-        for (int i = 0; i < k; i++) {
-            for (int ch = 0; ch < d; ch++) out[ch] += ws.ey[i * d + ch];
+        for (int ch = 0; ch < d; ch++) {
+            float s = sharedY[ch];
+            for (int i = 0; i < k; i++) s += ws.ey[i * d + ch];
+            out[ch] = s;
         }
     }
 }
