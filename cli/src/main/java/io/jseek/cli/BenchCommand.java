@@ -40,6 +40,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", paramLabel = "N", description = "Also decode N sequences together (continuous batching) and report the total tokens/s.")
     int batch;
 
+    @Option(names = "--warmup", defaultValue = "true", negatable = true, description = "Run one untimed pass first (default; --no-warmup to time cold runs).")
+    boolean warmup;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -57,6 +60,13 @@ final class BenchCommand implements Callable<Integer> {
             }
             float[] logits = new float[V];
             double[] prefill = new double[runs], decode = new double[runs];
+            if (warmup) {
+                // one untimed pass so the medians measure JIT-compiled kernels
+                progress("warm-up: prefill " + prompt + " tokens, decode 8");
+                DecodeState w = m.newState();
+                m.forward(w, ids, 0, prompt, logits, false, null);
+                for (int g = 0; g < 8; g++) m.forward(w, ids, prompt + g, 1, logits, false, null);
+            }
             double fillSeconds = 0;
             long stateBytes = 0;
             for (int r = 0; r < runs; r++) {

@@ -219,7 +219,7 @@ public final class Parallel implements AutoCloseable {
     public static final class Batch implements Range {
         private WeightMatrix[] w = new WeightMatrix[0];
         private float[][] x = new float[0][], y = new float[0][];
-        /** Per matmul: xOff, xStride, yOff, yStride, T, first row in the concatenation. */
+        /** Per matmul: xOff, xStride, yOff, yStride, T, first row in the concatenation, first matrix row, row count. */
         private int[] p = new int[0];
         private int n, totalRows;
         private long work;
@@ -228,25 +228,32 @@ public final class Parallel implements AutoCloseable {
         }
 
         public void add(WeightMatrix m, float[] xs, int xOff, int xStride, float[] ys, int yOff, int yStride, int T) {
+            add(m, xs, xOff, xStride, ys, yOff, yStride, T, 0, m.rows());
+        }
+
+        /** Only rows [r0, r1) of {@code m} (the grouped output projection uses one row band per group). */
+        public void add(WeightMatrix m, float[] xs, int xOff, int xStride, float[] ys, int yOff, int yStride, int T, int r0, int r1) {
             if (n == w.length) {
                 int cap = Math.max(8, 2 * n);
                 w = Arrays.copyOf(w, cap);
                 x = Arrays.copyOf(x, cap);
                 y = Arrays.copyOf(y, cap);
-                p = Arrays.copyOf(p, 6 * cap);
+                p = Arrays.copyOf(p, 8 * cap);
             }
             w[n] = m;
             x[n] = xs;
             y[n] = ys;
-            int o = 6 * n;
+            int o = 8 * n;
             p[o] = xOff;
             p[o + 1] = xStride;
             p[o + 2] = yOff;
             p[o + 3] = yStride;
             p[o + 4] = T;
             p[o + 5] = totalRows;
-            totalRows += m.rows();
-            work += (long) m.rows() * m.cols() * T;
+            p[o + 6] = r0;
+            p[o + 7] = r1 - r0;
+            totalRows += r1 - r0;
+            work += (long) (r1 - r0) * m.cols() * T;
             n++;
         }
 
@@ -262,10 +269,10 @@ public final class Parallel implements AutoCloseable {
         @Override
         public void run(int lo, int hi) {
             for (int i = 0; i < n && lo < hi; i++) {
-                int o = 6 * i, first = p[o + 5], end = first + w[i].rows();
+                int o = 8 * i, first = p[o + 5], end = first + p[o + 7], base = p[o + 6];
                 if (lo >= end) continue;
                 int r1 = Math.min(hi, end);
-                w[i].matmul(x[i], p[o], p[o + 1], y[i], p[o + 2], p[o + 3], p[o + 4], lo - first, r1 - first);
+                w[i].matmul(x[i], p[o], p[o + 1], y[i], p[o + 2], p[o + 3], p[o + 4], base + lo - first, base + r1 - first);
                 lo = r1;
             }
         }

@@ -51,12 +51,20 @@ final class Attention {
     void forward(Parallel par, Workspace ws, Batch b, int layerId, float[] xn, float[] out) {
         int T = b.rows;
         int hd = heads * headDim, qLora = wqA.rows();
-        // query: qr = RMSNorm(x wq_a^T); q = qr wq_b^T, per-head RMS, RoPE
-        par.matmul(wqA, xn, 0, wqA.cols(), ws.qr, 0, qLora, T);
+        // everything computed from x in one hand-off: qr = x wq_a^T, kv = x wkv^T, the compressor's
+        // projections and the indexer's head weights
+        Parallel.Batch fromX = par.batch();
+        fromX.add(wqA, xn, 0, wqA.cols(), ws.qr, 0, qLora, T);
+        fromX.add(wkv, xn, 0, wkv.cols(), ws.kv, 0, headDim, T);
+        if (compressor != null) compressor.addProjections(fromX, ws, xn, T);
+        if (indexer != null) indexer.addWeights(fromX, ws, xn, T);
+        par.matmul(fromX);
+        // query: qr = RMSNorm(qr); q = qr wq_b^T (and the indexer's queries), per-head RMS, RoPE
         for (int t = 0; t < T; t++) VectorMath.rmsNorm(ws.qr, t * qLora, qNorm, eps, ws.qr, t * qLora, qLora);
-        par.matmul(wqB, ws.qr, 0, qLora, ws.q, 0, hd, T);
-        // shared key/value
-        par.matmul(wkv, xn, 0, wkv.cols(), ws.kv, 0, headDim, T);
+        Parallel.Batch fromQ = par.batch();
+        fromQ.add(wqB, ws.qr, 0, qLora, ws.q, 0, hd, T);
+        if (indexer != null) indexer.addQueries(fromQ, ws, ws.qr, T);
+        par.matmul(fromQ);
         for (int t = 0; t < T; t++) {
             rope.angles(b.pos[t], ws.cs);
             for (int h = 0; h < heads; h++) {
@@ -74,7 +82,6 @@ final class Attention {
             for (int t = b.segStart[s]; t < b.segStart[s] + b.segLen[s]; t++) st.kvCodec.roundTrip(ws.kv, t * headDim, ws.rowScratch);
         }
         if (compressor != null) {
-            compressor.project(par, ws, xn, T);
             for (int s = 0; s < b.segments; s++) {
                 LayerState st = b.state[s].layer(layerId);
                 compressor.absorb(ws, st.compressor, st.entries, b.segP0[s], b.segStart[s], b.segLen[s]);
@@ -90,9 +97,9 @@ final class Attention {
 
         // grouped low-rank output: u_g = o_g wo_a[g]^T, out = u wo_b^T
         int groupIn = hd / groups, gr = groups * oRank;
-        for (int g = 0; g < groups; g++) {
-            par.matmul(woA, ws.o, g * groupIn, hd, ws.u, 0, gr, T, g * oRank, (g + 1) * oRank);
-        }
+        Parallel.Batch groupsJob = par.batch();
+        for (int g = 0; g < groups; g++) groupsJob.add(woA, ws.o, g * groupIn, hd, ws.u, 0, gr, T, g * oRank, (g + 1) * oRank);
+        par.matmul(groupsJob);
         par.matmul(woB, ws.u, 0, gr, out, 0, woB.rows(), T);
     }
 

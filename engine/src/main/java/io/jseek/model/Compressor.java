@@ -39,10 +39,17 @@ final class Compressor {
         this.norm = w.vector(prefix + "norm.weight", dc);
     }
 
-    /** xn: [T, d] -> ws.ck, ws.cg: [T, c·Dc] projections of every row of the batch. */
+    /** xn: [T, d] -> ws.ck, ws.cg: [T, c·Dc] projections of every row of the batch (one hand-off). */
     void project(Parallel par, Workspace ws, float[] xn, int T) {
-        par.matmul(wkv, xn, 0, wkv.cols(), ws.ck, 0, width, T);
-        par.matmul(wgate, xn, 0, wgate.cols(), ws.cg, 0, width, T);
+        Parallel.Batch b = par.batch();
+        addProjections(b, ws, xn, T);
+        par.matmul(b);
+    }
+
+    /** Adds the two projections of {@link #project} to a batch of matmuls that share the input. */
+    void addProjections(Parallel.Batch b, Workspace ws, float[] xn, int T) {
+        b.add(wkv, xn, 0, wkv.cols(), ws.ck, 0, width, T);
+        b.add(wgate, xn, 0, wgate.cols(), ws.cg, 0, width, T);
     }
 
     /**

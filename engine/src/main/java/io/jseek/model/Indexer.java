@@ -42,8 +42,18 @@ final class Indexer {
         this.weightScale = (float) (1.0 / Math.sqrt(headDim) / Math.sqrt(heads));
     }
 
+    /** Adds the head weights wI = x weights_proj^T -> ws.wi [T, IH] to the attention's batch over xn. */
+    void addWeights(Parallel.Batch b, Workspace ws, float[] xn, int T) {
+        b.add(weightsProj, xn, 0, weightsProj.cols(), ws.wi, 0, heads, T);
+    }
+
+    /** Adds the queries qI = qr wq_b^T -> ws.qi [T, IH·ID] to the attention's batch over qr. */
+    void addQueries(Parallel.Batch b, Workspace ws, float[] qr, int T) {
+        b.add(wqB, qr, 0, wqB.cols(), ws.qi, 0, heads * headDim, T);
+    }
+
     /**
-     * qr: [T, q_lora], xn: [T, d] for the rows of {@code b} -> ws.sel[r][0..ws.selN[r]) ascending indices
+     * After {@link #addWeights} and {@link #addQueries} have run: qr: [T, q_lora], xn: [T, d] for the rows of {@code b} -> ws.sel[r][0..ws.selN[r]) ascending indices
      * of the compressed entries chosen for row r, per segment against that sequence's keys.
      */
     void forward(Parallel par, Workspace ws, Batch b, int layerId, float[] qr, float[] xn) {
@@ -54,8 +64,6 @@ final class Indexer {
             compressor.absorb(ws, st.indexCompressor, st.indexKeys, b.segP0[s], b.segStart[s], b.segLen[s]);
         }
         int qw = heads * headDim;
-        par.matmul(wqB, qr, 0, wqB.cols(), ws.qi, 0, qw, T);
-        par.matmul(weightsProj, xn, 0, weightsProj.cols(), ws.wi, 0, heads, T);
         for (int r = 0; r < T; r++) {
             rope.angles(b.pos[r], ws.cs);
             for (int h = 0; h < heads; h++) {
