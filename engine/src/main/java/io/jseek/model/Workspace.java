@@ -118,9 +118,4 @@ final class Workspace {
         if (keyTile.length < tile) keyTile = new float[tile];
         if (indexScratch.length < scratch) indexScratch = new float[Math.max(scratch, indexScratch.length * 2)];
     }
-
-    /** Room for n indexer scores. */
-    void ensureScores(int n) {
-        if (scores.length < n) scores = new float[Math.max(n, scores.length * 2)];
-    }
 }
