@@ -1,6 +1,5 @@
 package io.jseek.cli;
 
-import io.jseek.model.ModelGenerator;
 import io.jseek.model.Transformer;
 import io.jseek.state.KvLayout;
 import picocli.CommandLine.Option;
@@ -42,8 +41,26 @@ final class ModelOptions {
         Path dir = root.resolve("demo-tiny-seed0-v2");
         if (!Files.isRegularFile(dir.resolve("model.safetensors.index.json"))) {
             System.err.println("jseek: generating the built-in demo model in " + dir);
-            MakeTinyCommand.generate("tiny", 0, dir);
+            // written aside and renamed into place, so two first runs at once never see a half-written model
+            Path tmp = root.resolve("demo-tiny.tmp-" + ProcessHandle.current().pid());
+            MakeTinyCommand.generate("tiny", 0, tmp);
+            try {
+                Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.io.IOException e) {
+                if (!Files.isRegularFile(dir.resolve("model.safetensors.index.json")))
+                    throw new java.io.UncheckedIOException("cannot install the demo model in " + dir, e);
+                deleteQuietly(tmp); // another jseek process installed it first
+            }
         }
         return dir;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(dir);
+        } catch (java.io.IOException ignored) {
+            // a leftover temporary directory is harmless
+        }
     }
 }
