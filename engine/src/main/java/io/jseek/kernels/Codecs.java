@@ -1,5 +1,17 @@
 package io.jseek.kernels;
 
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import static io.jseek.kernels.VectorMath.B;
+import static io.jseek.kernels.VectorMath.I;
+import static io.jseek.kernels.VectorMath.L;
+
 /**
  * Scalar number formats of the checkpoint (spec §10.1–10.3): bf16, fp8 e4m3fn, the e8m0 power-of-two
  * scale and fp4 e2m1. Decoding uses exact tables; encoding (used by the checkpoint writer) rounds to
@@ -71,6 +83,22 @@ public final class Codecs {
             }
         }
         return sign | best;
+    }
+
+    /**
+     * dst[o + i] = E8M0[s[off + i]] for i < n, L codes per step: the float bits of 2^(b-127) are b << 23,
+     * except code 0 (2^-127, the subnormal 0x00400000, which max() supplies) and code 255 (NaN: the
+     * quiet bit 0x00400000 is or-ed in exactly when b + 1 reaches 256).
+     */
+    public static void e8m0(MemorySegment s, long off, float[] dst, int o, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            IntVector b = ((IntVector) ByteVector.fromMemorySegment(B, s, off + i, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2I, I, 0)).and(0xFF);
+            IntVector nan = b.add(1).lanewise(VectorOperators.LSHR, 8).lanewise(VectorOperators.LSHL, 22);
+            b.lanewise(VectorOperators.LSHL, 23).max(0x00400000).or(nan).reinterpretAsFloats().intoArray(dst, o + i);
+        }
+        for (; i < n; i++) dst[o + i] = E8M0[s.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF];
     }
 
     /** The e8m0 code of the power of two 2^e. */

@@ -2,8 +2,8 @@ package io.jseek.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -31,11 +31,10 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
     static final int GROUP = 32;
     /** Columns per SIMD step: 8 nibbles in each of L int lanes. */
     static final int RUN = 8 * L;
-    private static final int GROUPS_PER_RUN = RUN / GROUP;
     /** The 16 e2m1 values as float bits, repeated to fill 2L lanes (a lookup index wraps modulo 2L). */
     private static final IntVector TABLE_LO = table(0), TABLE_HI = table(L);
-    /** GROUP_LANES[q]: the lanes of a run's group q. */
-    private static final VectorMask<Float>[] GROUP_LANES = groupLanes();
+    /** Lane i of a run takes the scale of the run's group i/4. */
+    private static final VectorShuffle<Float> GROUP_OF_LANE = VectorShuffle.fromOp(F, i -> i / 4);
     private final MemorySegment q, scale;
     private final int rows, cols, scaleCols, runCols;
 
@@ -53,17 +52,6 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
         int[] bits = new int[L];
         for (int i = 0; i < L; i++) bits[i] = Float.floatToRawIntBits(Codecs.E2M1[(from + i) & 0xF]);
         return IntVector.fromArray(I, bits, 0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorMask<Float>[] groupLanes() {
-        VectorMask<Float>[] m = new VectorMask[GROUPS_PER_RUN];
-        for (int g = 0; g < m.length; g++) {
-            boolean[] bits = new boolean[L];
-            for (int i = 0; i < L; i++) bits[i] = i / 4 == g;
-            m[g] = VectorMask.fromArray(F, bits, 0);
-        }
-        return m;
     }
 
     @Override public int rows() { return rows; }
@@ -97,11 +85,9 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
         return IntVector.fromMemorySegment(I, q, off, ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** A run's scale per lane: {@code s[g0 + lane/4]}. */
+    /** A run's scale per lane: {@code s[g0 + lane/4]} ({@code s} has L floats of slack after the row's scales). */
     private static FloatVector runScales(float[] s, int g0) {
-        FloatVector v = FloatVector.broadcast(F, s[g0]);
-        for (int g = 1; g < GROUPS_PER_RUN; g++) v = v.blend(s[g0 + g], GROUP_LANES[g]);
-        return v;
+        return FloatVector.fromArray(F, s, g0).rearrange(GROUP_OF_LANE);
     }
 
     @Override
@@ -127,19 +113,12 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
             return;
         }
         Scratch scratch = Scratch.get();
-        float[] xp = scratch.xp(cols), sf = scratch.scaleFloats(scaleCols);
-        byte[] sb = scratch.scales(scaleCols);
+        float[] xp = scratch.xp(cols), sf = scratch.scaleFloats(scaleCols + L);
         pack(x, xOff, cols, xp, 0);
         for (int r = r0; r < r1; r++) {
-            rowScales(r, sb, sf);
+            Codecs.e8m0(scale, (long) r * scaleCols, sf, 0, scaleCols);
             y[yOff + r] = dotRow(r, xp, sf);
         }
-    }
-
-    /** sf[g] = the row's group scales, from one bulk copy into {@code sb} (a scalar read per group from the mapped file costs a bounds check each). */
-    private void rowScales(int r, byte[] sb, float[] sf) {
-        MemorySegment.copy(scale, ValueLayout.JAVA_BYTE, (long) r * scaleCols, sb, 0, scaleCols);
-        for (int g = 0; g < scaleCols; g++) sf[g] = Codecs.E8M0[sb[g] & 0xFF];
     }
 
     /** Decode: one pass over the row's bytes, each run's 8 nibble vectors summed in two chains and scaled once into the total. */
@@ -167,8 +146,8 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
     @Override
     public void decode(int r, int c0, int n, float[] dst, int off) {
         Scratch scratch = Scratch.get();
-        float[] sf = scratch.scaleFloats(scaleCols);
-        rowScales(r, scratch.scales(scaleCols), sf);
+        float[] sf = scratch.scaleFloats(scaleCols + L);
+        Codecs.e8m0(scale, (long) r * scaleCols, sf, 0, scaleCols);
         long base = (long) r * (cols / 2);
         int c = c0, end = c0 + n;
         for (; c + RUN <= Math.min(end, runCols); c += RUN) {

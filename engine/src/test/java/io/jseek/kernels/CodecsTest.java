@@ -51,6 +51,24 @@ class CodecsTest {
     }
 
     @Test
+    void e8m0VectorDecodeMatchesTable() {
+        byte[] codes = new byte[300];
+        for (int i = 0; i < codes.length; i++) codes[i] = (byte) (i * 7 + 3); // every code, at every lane
+        java.lang.foreign.MemorySegment s = java.lang.foreign.MemorySegment.ofArray(codes);
+        for (int off : new int[]{0, 1, 5}) {
+            for (int n : new int[]{0, 3, 16, 17, 255, 295}) {
+                float[] dst = new float[n + 2];
+                Codecs.e8m0(s, off, dst, 1, n);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Float.floatToRawIntBits(Codecs.E8M0[codes[off + i] & 0xFF]), Float.floatToRawIntBits(dst[1 + i]), "code " + (codes[off + i] & 0xFF));
+                }
+                assertEquals(0f, dst[0]);
+                assertEquals(0f, dst[n + 1]);
+            }
+        }
+    }
+
+    @Test
     void e2m1AllCodes() {
         for (int c = 0; c < 16; c++) {
             int exp = (c >> 1) & 3, man = c & 1;
