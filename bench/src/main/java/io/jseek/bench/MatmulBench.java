@@ -26,8 +26,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Single-thread matmul kernels on a weight of about 64 MB (well beyond the caches, so T=1 measures
- * streaming from DRAM). {@code matvec} is decode (T=1, memory-bound); {@code matmul16} is prefill
+ * Single-thread matmul kernels on a weight of about 64 MiB (well beyond the caches, so T=1 measures
+ * streaming from DRAM; {@code -p weightMiB=1} keeps it in L2 and measures the kernel alone). {@code matvec} is decode (T=1, memory-bound); {@code matmul16} is prefill
  * (T=16, compute-bound). Besides calls per second, the {@code weightBytes} and {@code flops}
  * counters report rates per second (divide by 1e9 for GB/s and GFLOP/s).
  *
@@ -40,7 +40,9 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
 @State(Scope.Benchmark)
 public class MatmulBench {
-    static final long WEIGHT_BYTES = 64L << 20;
+    /** Weight size: 64 MiB streams from DRAM; 1 MiB stays in L2, which separates decode cost from memory cost. */
+    @Param({"64"})
+    public int weightMiB;
 
     @Param({"FP8", "FP4", "BF16"})
     public String format;
@@ -59,7 +61,7 @@ public class MatmulBench {
         SplittableRandom rnd = new SplittableRandom(1);
         w = switch (format) {
             case "FP8" -> {
-                int rows = (int) (WEIGHT_BYTES / cols);
+                int rows = (int) (((long) weightMiB << 20) / cols);
                 MemorySegment q = randomBytes(arena, (long) rows * cols, rnd);
                 for (long i = 0; i < q.byteSize(); i++) {
                     if ((q.get(ValueLayout.JAVA_BYTE, i) & 0x7F) == 0x7F) q.set(ValueLayout.JAVA_BYTE, i, (byte) 0x7E); // no NaN codes
@@ -67,11 +69,11 @@ public class MatmulBench {
                 yield new FP8Matrix(q, scales(arena, (long) ((rows + 127) / 128) * ((cols + 127) / 128)), rows, cols);
             }
             case "FP4" -> {
-                int rows = (int) (WEIGHT_BYTES / (cols / 2));
+                int rows = (int) (((long) weightMiB << 20) / (cols / 2));
                 yield new FP4Matrix(randomBytes(arena, (long) rows * cols / 2, rnd), scales(arena, (long) rows * ((cols + 31) / 32)), rows, cols);
             }
             case "BF16" -> {
-                int rows = (int) (WEIGHT_BYTES / (2L * cols));
+                int rows = (int) (((long) weightMiB << 20) / (2L * cols));
                 MemorySegment m = randomBytes(arena, (long) rows * cols * 2, rnd);
                 for (long i = 1; i < m.byteSize(); i += 2) m.set(ValueLayout.JAVA_BYTE, i, (byte) (0x3C + (m.get(ValueLayout.JAVA_BYTE, i) & 0x83))); // finite, moderate exponents
                 yield new BF16Matrix(m, rows, cols);

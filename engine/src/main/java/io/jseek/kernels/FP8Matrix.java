@@ -23,15 +23,21 @@ import static io.jseek.kernels.VectorMath.L;
  * times 2^-120 (subnormal codes land on float32 subnormals, exact as well); the sign bit moves to
  * bit 31. The prefill tile multiplies by 2^120; decode instead folds that factor and the block
  * scales of a 128-row band into a scaled copy of x ({@link #scaleInputs}), saving the per-block work.
+ * Decode also reads the codes {@link #RUN} = 4·L at a time as L int lanes: byte k of lane i is
+ * column 4i+k, shifted to the top of the lane and arithmetic-shifted down by 4, which puts its sign
+ * at bit 31 and its magnitude at bits 20..26 (one wide load and three operations per L codes instead
+ * of a load and a widening per L codes); the scaled copy of x is permuted to match.
  * The NaN codes 0x7F/0xFF come out as ±480 instead of NaN: checkpoint
  * weights never hold NaN, and {@link #row} (the scalar oracle) still decodes them as NaN.
  */
 public final class FP8Matrix implements WeightMatrix, Gemm.Tiles {
     static final int BLOCK = 128;
+    /** Columns per decode step (divides BLOCK): 4 codes in each of L int lanes. */
+    static final int RUN = 4 * L;
     private static final int BIAS = 120;
     private static final float UNBIAS = 0x1p120f;
     private final MemorySegment q, scale;
-    private final int rows, cols, scaleCols;
+    private final int rows, cols, scaleCols, runCols;
 
     public FP8Matrix(MemorySegment q, MemorySegment scale, int rows, int cols) {
         this.q = q;
@@ -39,6 +45,7 @@ public final class FP8Matrix implements WeightMatrix, Gemm.Tiles {
         this.rows = rows;
         this.cols = cols;
         this.scaleCols = (cols + BLOCK - 1) / BLOCK;
+        this.runCols = cols / RUN * RUN;
     }
 
     @Override public int rows() { return rows; }
@@ -57,6 +64,12 @@ public final class FP8Matrix implements WeightMatrix, Gemm.Tiles {
         for (int c = 0; c < cols; c++) {
             out[off + c] = Codecs.E4M3[q.get(ValueLayout.JAVA_BYTE, base + c) & 0xFF] * blockScale(r, c / BLOCK);
         }
+    }
+
+    /** Byte k of every int lane of {@code v} as floats, 2^-120 times their values. */
+    private static FloatVector codeK(IntVector v, int k) {
+        IntVector top = k == 3 ? v : v.lanewise(VectorOperators.LSHL, 8 * (3 - k));
+        return top.lanewise(VectorOperators.ASHR, 4).and(0x87F00000).reinterpretAsFloats();
     }
 
     /** The L codes at byte offset {@code off} as floats, 2^-120 times their values. */
@@ -124,21 +137,35 @@ public final class FP8Matrix implements WeightMatrix, Gemm.Tiles {
             int f = (sb[cb] & 0xFF) - 127 + k, c0 = cb * BLOCK, n = Math.min(BLOCK, cols - c0);
             if (bx[cb] < Float.MIN_EXPONENT) f = 0; // a zero block: any factor
             if (f < Float.MIN_EXPONENT || f > Float.MAX_EXPONENT) return 0;
-            VectorMath.scale(x, xo + c0, Math.scalb(1f, f), xs, c0, n);
+            float factor = Math.scalb(1f, f);
+            int c = c0;
+            for (; c + RUN <= Math.min(c0 + n, runCols); c += RUN) scalePacked(x, xo + c, factor, xs, c);
+            VectorMath.scale(x, xo + c, factor, xs, c, c0 + n - c);
         }
         return Math.scalb(1f, BIAS - k);
     }
 
-    /** Σ codes · xs over the row, 4 accumulators; the scalar tail decodes codes with the same 2^-120 factor. */
+    /** One run of x times f into {@code xs} in decode order: position L·k + i holds column 4i + k. */
+    private static void scalePacked(float[] x, int xo, float f, float[] xs, int d) {
+        for (int i = 0; i < L; i++) {
+            for (int k = 0; k < 4; k++) xs[d + L * k + i] = x[xo + 4 * i + k] * f;
+        }
+    }
+
+    /**
+     * Σ codes · xs over the row: full runs in decode order (the 4 bytes of a lane feed 4 independent
+     * accumulators), then the rest in natural order; the scalar tail decodes with the same 2^-120 factor.
+     */
     private float dotScaled(int r, float[] xs) {
         long o = (long) r * cols;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
-        for (; i + 4 * L <= cols; i += 4 * L) {
-            a0 = codes(o + i).fma(FloatVector.fromArray(F, xs, i), a0);
-            a1 = codes(o + i + L).fma(FloatVector.fromArray(F, xs, i + L), a1);
-            a2 = codes(o + i + 2 * L).fma(FloatVector.fromArray(F, xs, i + 2 * L), a2);
-            a3 = codes(o + i + 3 * L).fma(FloatVector.fromArray(F, xs, i + 3 * L), a3);
+        for (; i < runCols; i += RUN) {
+            IntVector v = IntVector.fromMemorySegment(I, q, o + i, ByteOrder.LITTLE_ENDIAN);
+            a0 = codeK(v, 0).fma(FloatVector.fromArray(F, xs, i), a0);
+            a1 = codeK(v, 1).fma(FloatVector.fromArray(F, xs, i + L), a1);
+            a2 = codeK(v, 2).fma(FloatVector.fromArray(F, xs, i + 2 * L), a2);
+            a3 = codeK(v, 3).fma(FloatVector.fromArray(F, xs, i + 3 * L), a3);
         }
         for (; i + L <= cols; i += L) a0 = codes(o + i).fma(FloatVector.fromArray(F, xs, i), a0);
         float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
