@@ -43,6 +43,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "true", negatable = true, description = "Run one untimed pass first (default; --no-warmup to time cold runs).")
     boolean warmup;
 
+    @Option(names = "--decode-at", split = ",", paramLabel = "N", description = "While filling the context, also time decoding --gen tokens at these depths (on a copy of the state), e.g. 1024,32768,131072.")
+    int[] decodeAt = new int[0];
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -62,13 +65,15 @@ final class BenchCommand implements Callable<Integer> {
             double[] prefill = new double[runs], decode = new double[runs];
             if (warmup) {
                 // one untimed pass so the medians measure JIT-compiled kernels
-                progress("warm-up: prefill " + prompt + " tokens, decode 8");
+                progress("warm-up: prefill " + prompt + " tokens, decode " + gen);
                 DecodeState w = m.newState();
                 m.forward(w, ids, 0, prompt, logits, false, null);
-                for (int g = 0; g < 8; g++) m.forward(w, ids, prompt + g, 1, logits, false, null);
+                decodeRate(m, w, ids, gen, logits);
             }
             double fillSeconds = 0;
             long stateBytes = 0;
+            int[] probes = Arrays.stream(decodeAt).filter(d -> d >= prompt && d < context).sorted().distinct().toArray();
+            double[][] probeMs = new double[probes.length][runs];
             for (int r = 0; r < runs; r++) {
                 progress("run " + (r + 1) + "/" + runs + ": prefill " + prompt + " tokens");
                 DecodeState st = m.newState();
@@ -77,15 +82,18 @@ final class BenchCommand implements Callable<Integer> {
                 prefill[r] = prompt / ((System.nanoTime() - t0) / 1e9);
                 if (context > prompt) {
                     progress("run " + (r + 1) + "/" + runs + ": filling context to " + context + " tokens");
-                    long f0 = System.nanoTime();
-                    m.forward(st, ids, prompt, context - prompt, logits, false, null, new ProgressLine("jseek bench: context"));
-                    fillSeconds = (System.nanoTime() - f0) / 1e9;
+                    ProgressLine line = new ProgressLine("jseek bench: context");
+                    fillSeconds = 0;
+                    for (int i = 0; i <= probes.length; i++) {
+                        int from = st.position(), to = i < probes.length ? probes[i] : context;
+                        long f0 = System.nanoTime();
+                        m.forward(st, ids, from, to - from, logits, false, null, (done, total) -> line.done(from - prompt + done, context - prompt));
+                        fillSeconds += (System.nanoTime() - f0) / 1e9;
+                        if (i < probes.length) probeMs[i][r] = 1000 / decodeRate(m, st.copy(), ids, gen, logits);
+                    }
                 }
-                int start = st.position();
-                progress("run " + (r + 1) + "/" + runs + ": decode " + gen + " tokens at depth " + start);
-                long t1 = System.nanoTime();
-                for (int g = 0; g < gen; g++) m.forward(st, ids, start + g, 1, logits, false, null);
-                decode[r] = gen / ((System.nanoTime() - t1) / 1e9);
+                progress("run " + (r + 1) + "/" + runs + ": decode " + gen + " tokens at depth " + st.position());
+                decode[r] = decodeRate(m, st, ids, gen, logits);
                 stateBytes = st.bytes();
             }
             double batched = 0;
@@ -133,6 +141,12 @@ final class BenchCommand implements Callable<Integer> {
                 o.put("batch_decode_tokens_per_s", round(batched));
             }
             o.put("decode_ms_per_token", round(1000 / dc));
+            if (probes.length > 0) {
+                Map<String, Object> byDepth = new LinkedHashMap<>();
+                for (int i = 0; i < probes.length; i++) byDepth.put(Integer.toString(probes[i]), round(median(probeMs[i])));
+                byDepth.put(Integer.toString(Math.max(prompt, context)), round(1000 / dc));
+                o.put("decode_ms_per_token_at_depth", byDepth);
+            }
             o.put("context_fill_s", round(fillSeconds));
             o.put("kv_dtype", m.kvLayout().id);
             o.put("peak_rss_bytes_before_bandwidth", peakRss);
@@ -150,6 +164,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("decode/roofline  %.1f%% (%.2f GB/s of weights)%n", 100 * dc / roof, dc * info.weightBytesPerToken() / 1e9);
                 if (batch > 1) System.out.printf("batched decode   %.2f tokens/s in total over %d sequences%n", batched, batch);
                 if (context > prompt) System.out.printf("context fill     %d tokens in %.1f s (after the %d-token prompt)%n", context - prompt, fillSeconds, prompt);
+                for (int i = 0; i < probes.length; i++) System.out.printf("decode at %-7d %.2f ms/token (median of %d)%n", probes[i], median(probeMs[i]), runs);
                 System.out.printf("decode state     %s measured, %s analytical (kv %s) at %d tokens; dense f32 KV would be %s%n",
                         InspectCommand.bytes(stateBytes), InspectCommand.bytes(size.at(depth)), m.kvLayout().id, depth,
                         InspectCommand.bytes(StateSize.denseBytesPerToken(m.config()) * depth));
@@ -157,6 +172,14 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Decodes {@code gen} tokens after the state's position; tokens per second. */
+    private static double decodeRate(Transformer m, DecodeState st, int[] ids, int gen, float[] logits) {
+        int start = st.position();
+        long t = System.nanoTime();
+        for (int g = 0; g < gen; g++) m.forward(st, ids, start + g, 1, logits, false, null);
+        return gen / ((System.nanoTime() - t) / 1e9);
     }
 
     /** The process's peak resident set (Linux VmHWM), or -1 where /proc is not available. */
