@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.jseek.generate.ChatEngine;
 import io.jseek.generate.OverloadedException;
 import io.jseek.generate.PromptTooLongException;
+import io.jseek.generate.Scheduler;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -109,7 +110,7 @@ public final class JseekServer implements AutoCloseable {
             return;
         }
         if (path.equals("/health")) {
-            call.sendJson(200, Js.obj("status", "ok"));
+            call.sendJson(200, health(engine.scheduler()));
             return;
         }
         if (!ROUTES.contains(path)) throw ApiException.notFound(method, call.ex.getRequestURI().getPath());
@@ -127,6 +128,18 @@ public final class JseekServer implements AutoCloseable {
             case "/messages" -> anthropic.messages(call, call.json(options.maxBodyBytes()));
             default -> anthropic.countTokens(call, call.json(options.maxBodyBytes()));
         }
+    }
+
+    /**
+     * Liveness plus the progress of long prompts: tokens still to prefill over all active requests,
+     * the prefill rate so far and the resulting estimate in seconds (no key needed, no prompt content).
+     */
+    static Map<String, Object> health(Scheduler s) {
+        long left = s.prefillRemaining();
+        double secs = s.prefillSeconds(), rate = secs > 0 ? s.prefilledTokens() / secs : 0;
+        return Js.obj("status", "ok", "active_sequences", s.active(), "queued", s.queued(),
+                "prefill_remaining_tokens", left, "prefill_tokens_per_s", Math.round(rate * 10) / 10.0,
+                "prefill_eta_s", rate > 0 ? Math.round(left / rate * 10) / 10.0 : null);
     }
 
     /** Strips the optional /anthropic, /v1 and /beta segments so every spelling routes alike. */

@@ -56,7 +56,11 @@ class HttpApiTest {
 
     @Test
     void healthModelsHeadAndMetrics() throws Exception {
-        assertEquals(200, send("GET", "/health", null).statusCode());
+        HttpResponse<String> h = send("GET", "/health", null);
+        assertEquals(200, h.statusCode());
+        Map<String, Object> health = Json.parseObject(h.body());
+        assertEquals("ok", health.get("status"));
+        for (String k : List.of("active_sequences", "queued", "prefill_remaining_tokens", "prefill_tokens_per_s")) assertTrue(health.get(k) instanceof Number, k);
         assertEquals(200, send("HEAD", "/", null).statusCode());
         HttpResponse<String> m = send("GET", "/models", null, "x-api-key", TestServer.KEY);
         assertEquals(200, m.statusCode());
