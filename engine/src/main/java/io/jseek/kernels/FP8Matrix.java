@@ -85,17 +85,18 @@ public final class FP8Matrix implements WeightMatrix, Gemm.Tiles {
             return;
         }
         Scratch scratch = Scratch.get();
-        float[] xs = scratch.xp(cols);
+        float[] xp = scratch.xp(cols), xs = scratch.xs(cols);
         byte[] sb = scratch.scales(scaleCols);
         int[] bx = scratch.ints(scaleCols);
+        decodeOrder(x, xOff, xp);
         for (int cb = 0; cb < scaleCols; cb++) {
             int c0 = cb * BLOCK;
-            bx[cb] = maxExponent(x, xOff + c0, Math.min(BLOCK, cols - c0));
+            bx[cb] = maxExponent(xp, c0, Math.min(BLOCK, cols - c0));
         }
         for (int band0 = r0; band0 < r1; ) {
             int band = band0 / BLOCK, end = Math.min(r1, (band + 1) * BLOCK);
             MemorySegment.copy(scale, ValueLayout.JAVA_BYTE, (long) band * scaleCols, sb, 0, scaleCols);
-            float unscale = scaleInputs(x, xOff, bx, sb, xs);
+            float unscale = scaleInputs(xp, bx, sb, xs);
             if (unscale > 0) {
                 for (int r = band0; r < end; r++) y[yOff + r] = dotScaled(r, xs) * unscale;
             } else {
@@ -108,22 +109,35 @@ public final class FP8Matrix implements WeightMatrix, Gemm.Tiles {
         }
     }
 
+    /** x in decode order: within each full run, column 4i + k goes to position L·k + i; the rest is copied as is. */
+    private void decodeOrder(float[] x, int xo, float[] xp) {
+        for (int c = 0; c < runCols; c += RUN) {
+            for (int i = 0; i < L; i++) {
+                for (int k = 0; k < 4; k++) xp[c + L * k + i] = x[xo + c + 4 * i + k];
+            }
+        }
+        System.arraycopy(x, xo + runCols, xp, runCols, cols - runCols);
+    }
+
     /** The exponent of max|x[xo .. xo+n)|, {@code Float.MIN_EXPONENT - 1} if all are zero. */
     private static int maxExponent(float[] x, int xo, int n) {
-        float m = 0;
-        for (int i = 0; i < n; i++) m = Math.max(m, Math.abs(x[xo + i]));
+        FloatVector mv = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= n; i += L) mv = mv.max(FloatVector.fromArray(F, x, xo + i).abs());
+        float m = mv.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) m = Math.max(m, Math.abs(x[xo + i]));
         return Math.getExponent(m);
     }
 
     /**
      * The fast decode path of one 128-row band folds the band's block scales into the inputs:
-     * {@code xs = x · 2^(e_cb − 127 + k)} block by block, with k putting the largest scaled block near
+     * {@code xs = x · 2^(e_cb − 127 + k)} block by block (x already in decode order), with k putting the largest scaled block near
      * 2^100 (products stay normal floats, far from overflow), so a row is one plain dot product without
      * per-block sums. Returns the factor 2^(120 − k) that undoes k and the decoder's 2^-120, or 0 if a
      * factor would leave the normal float range (extreme scales or inputs): then the caller uses the
      * per-block path.
      */
-    private float scaleInputs(float[] x, int xo, int[] bx, byte[] sb, float[] xs) {
+    private float scaleInputs(float[] xp, int[] bx, byte[] sb, float[] xs) {
         int m = Integer.MIN_VALUE;
         for (int cb = 0; cb < scaleCols; cb++) {
             int e = sb[cb] & 0xFF;
@@ -137,19 +151,9 @@ public final class FP8Matrix implements WeightMatrix, Gemm.Tiles {
             int f = (sb[cb] & 0xFF) - 127 + k, c0 = cb * BLOCK, n = Math.min(BLOCK, cols - c0);
             if (bx[cb] < Float.MIN_EXPONENT) f = 0; // a zero block: any factor
             if (f < Float.MIN_EXPONENT || f > Float.MAX_EXPONENT) return 0;
-            float factor = Math.scalb(1f, f);
-            int c = c0;
-            for (; c + RUN <= Math.min(c0 + n, runCols); c += RUN) scalePacked(x, xo + c, factor, xs, c);
-            VectorMath.scale(x, xo + c, factor, xs, c, c0 + n - c);
+            VectorMath.scale(xp, c0, Math.scalb(1f, f), xs, c0, n); // a block is contiguous in decode order too
         }
         return Math.scalb(1f, BIAS - k);
-    }
-
-    /** One run of x times f into {@code xs} in decode order: position L·k + i holds column 4i + k. */
-    private static void scalePacked(float[] x, int xo, float f, float[] xs, int d) {
-        for (int i = 0; i < L; i++) {
-            for (int k = 0; k < 4; k++) xs[d + L * k + i] = x[xo + 4 * i + k] * f;
-        }
     }
 
     /**

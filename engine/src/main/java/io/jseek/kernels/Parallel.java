@@ -27,15 +27,17 @@ public final class Parallel implements AutoCloseable {
     }
 
     private static final int SPINS = 20_000;
+    /** Fewest rows per matmul chunk: a chunk repeats the kernel's per-call setup (packing x, band scales). */
+    private static final int MIN_ROWS = 16;
     private final int threads;
     private final Worker[] workers;
-    private final AtomicInteger nextChunk = new AtomicInteger();
+    private final AtomicInteger nextItem = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile Range job;
-    /** Parameters of {@link #job}, published by its volatile write. */
-    private int jobSize, chunkSize, nChunks;
+    /** Parameters of {@link #job}, published by its volatile write: items and the minimum chunk. */
+    private int jobSize, chunkSize;
     private volatile long generation;
     private volatile boolean closed;
     private final MatmulJob matmul = new MatmulJob();
@@ -55,7 +57,7 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Runs {@code r} over [0, n), split into chunks of at least {@code minChunk} items. Calls from
+     * Runs {@code r} over [0, n), split into chunks of at least {@code minChunk} items (but the last). Calls from
      * inside a running job (on the caller or a worker) run inline on the calling thread.
      */
     public void forRange(int n, int minChunk, Range r) {
@@ -84,7 +86,7 @@ public final class Parallel implements AutoCloseable {
         synchronized (this) {
             matmul.set(w, x, xOff, xStride, y, yOff, yStride, T, r0);
             try {
-                run(r1 - r0, 8, matmul);
+                run(r1 - r0, MIN_ROWS, matmul);
             } finally {
                 matmul.set(null, null, 0, 0, null, 0, 0, 0, 0);
             }
@@ -115,7 +117,7 @@ public final class Parallel implements AutoCloseable {
             return;
         }
         synchronized (this) {
-            run(b.totalRows, 8, b);
+            run(b.totalRows, MIN_ROWS, b);
         }
     }
 
@@ -127,13 +129,10 @@ public final class Parallel implements AutoCloseable {
     /** One job; the caller holds the monitor. */
     private void run(int n, int minChunk, Range r) {
         if (closed) throw new IllegalStateException("Parallel team is closed");
-        int chunks = Math.min(threads * 4, (n + minChunk - 1) / minChunk);
-        int size = (n + chunks - 1) / chunks;
         jobSize = n;
-        chunkSize = size;
-        nChunks = (n + size - 1) / size;
-        nextChunk.set(0);
-        pending.set(nChunks);
+        chunkSize = Math.max(1, minChunk);
+        nextItem.set(0);
+        pending.set(n);
         job = r;
         generation++;
         for (Worker w : workers) LockSupport.unpark(w);
@@ -147,17 +146,25 @@ public final class Parallel implements AutoCloseable {
         if (f != null) throw new IllegalStateException("parallel job failed", f);
     }
 
-    /** Claims and runs chunks of {@code r} until none is left; never throws. */
+    /**
+     * Claims and runs chunks of {@code r} until none is left; never throws. Guided scheduling: a claim
+     * takes 1/(2·threads) of what is left (at least the job's minimum chunk), so the first chunks are
+     * large and the last ones small, and the team finishes a job nearly together without many chunks
+     * (each chunk repeats a kernel's per-call setup, such as packing x).
+     */
     private void drain(Range r) {
-        int n = jobSize, size = chunkSize, chunks = nChunks;
-        int c;
-        while ((c = nextChunk.getAndIncrement()) < chunks) {
+        int n = jobSize, min = chunkSize, div = 2 * threads;
+        while (true) {
+            int lo = nextItem.get();
+            if (lo >= n) return;
+            int hi = Math.min(n, lo + Math.max(min, (n - lo) / div));
+            if (!nextItem.compareAndSet(lo, hi)) continue;
             try {
-                if (failure.get() == null) r.run(c * size, Math.min(n, c * size + size));
+                if (failure.get() == null) r.run(lo, hi);
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
             } finally {
-                pending.decrementAndGet();
+                pending.addAndGet(lo - hi);
             }
         }
     }

@@ -6,7 +6,7 @@ package io.jseek.kernels;
  */
 final class Scratch {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
-    private float[] xp = new float[0], tile = new float[0], scaleFloats = new float[0];
+    private float[] xp = new float[0], xs = new float[0], tile = new float[0], scaleFloats = new float[0];
     private byte[] scales = new byte[0];
     private int[] ints = new int[0];
 
@@ -20,6 +20,12 @@ final class Scratch {
     float[] xp(int n) {
         if (xp.length < n) xp = new float[n];
         return xp;
+    }
+
+    /** A scaled copy of the packed activations (FP8 decode). */
+    float[] xs(int n) {
+        if (xs.length < n) xs = new float[n];
+        return xs;
     }
 
     float[] tile(int n) {

@@ -108,12 +108,15 @@ class ParallelTest {
             try (Parallel par = new Parallel(3)) {
                 Random rnd = new Random(1);
                 for (int job = 0; job < 20_000; job++) {
-                    int n = 1 + rnd.nextInt(200);
+                    int n = 1 + rnd.nextInt(200), min = 1 + rnd.nextInt(12);
                     int[] hits = new int[n];
-                    par.forRange(n, 1, (lo, hi) -> {
+                    java.util.concurrent.atomic.AtomicInteger small = new java.util.concurrent.atomic.AtomicInteger();
+                    par.forRange(n, min, (lo, hi) -> {
                         for (int i = lo; i < hi; i++) hits[i]++;
+                        if (hi - lo < min && hi < n) small.incrementAndGet(); // only the last chunk may be short
                     });
                     for (int i = 0; i < n; i++) assertEquals(1, hits[i], "job " + job + " item " + i);
+                    assertEquals(0, small.get(), "job " + job + ": a chunk below the minimum " + min + " before the end");
                 }
             }
         });
