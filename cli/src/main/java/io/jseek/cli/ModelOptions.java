@@ -15,8 +15,8 @@ final class ModelOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: available cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--kv-dtype", defaultValue = "f32", paramLabel = "TYPE",
-            description = "Decode-state storage: f32 (default, exact), bf16, fp8 (fp8 + bf16 rope channels, fp8 indexer keys) or fp4 (same, fp4 indexer keys).")
+    @Option(names = "--kv-dtype", defaultValue = "bf16", paramLabel = "TYPE",
+            description = "Decode-state storage: bf16 (default, as the official code keeps it), f32 (exact: for comparisons with reference logits), fp8 (fp8 + bf16 rope channels, fp8 indexer keys) or fp4 (same, fp4 indexer keys).")
     String kvDtype;
 
     KvLayout layout() {

@@ -36,7 +36,7 @@ class CliTest {
         Map<String, Object> mtpRef = (Map<String, Object>) g.get("mtp");
         for (String[] mode : new String[][]{{}, {"--decode"}, {"--prefill", "13"}}) {
             Path out = tmp.resolve("l.json");
-            String[] args = concat(new String[]{"logits", "--model", GOLDEN.resolve("tiny").toString(), "--tokens", ids, "--out", out.toString(), "--mtp", "--threads", "1"}, mode);
+            String[] args = concat(new String[]{"logits", "--model", GOLDEN.resolve("tiny").toString(), "--tokens", ids, "--out", out.toString(), "--mtp", "--threads", "1", "--kv-dtype", "f32"}, mode);
             assertEquals(0, Main.run(args));
             Map<String, Object> o = Json.parseObject(Files.readString(out));
             assertEquals(40, rows(o, "logits").size());
