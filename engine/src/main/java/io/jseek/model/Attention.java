@@ -1,6 +1,7 @@
 package io.jseek.model;
 
 import io.jseek.config.ModelConfig;
+import io.jseek.kernels.LaneAttention;
 import io.jseek.kernels.Parallel;
 import io.jseek.kernels.VectorMath;
 import io.jseek.kernels.WeightMatrix;
@@ -15,6 +16,10 @@ import io.jseek.weights.WeightLoader;
  * output, and the grouped low-rank output projection.
  */
 final class Attention {
+    /** Compressed entries per tile of the dense (HCA) pass: a tile's lane-major scores stay in L1. */
+    private static final int TILE = 64;
+    /** Parts per thread of the dense pass (more parts than threads balance the load). */
+    private static final int PARTS_PER_THREAD = 2;
     private final int heads, headDim, window, ratio, groups, oRank, indexTopK;
     private final float eps, softmaxScale;
     private final WeightMatrix wqA, wqB, wkv, woA, woB;
@@ -91,6 +96,7 @@ final class Attention {
 
         for (int s = 0; s < b.segments; s++) {
             LayerState st = b.state[s].layer(layerId);
+            if (dense()) attendCompressed(par, ws, st.entries, b.segP0[s], b.segStart[s], b.segLen[s]);
             for (int t = 0; t < b.segLen[s]; t++) attend(par, ws, st, b.segP0[s], b.segStart[s], b.segStart[s] + t);
             updateWindow(ws, st, b.segP0[s], b.segStart[s], b.segLen[s]);
         }
@@ -104,20 +110,17 @@ final class Attention {
     }
 
     /**
-     * Attention of row t (position p0 + t − row0 of a segment starting at row0) over its candidate keys
-     * -> ws.o[t]. The candidates are referenced in place (window ring, this segment's kv rows, compressed
-     * entries), never copied; heads run in parallel.
+     * Attention of row t (position p0 + t − row0 of a segment starting at row0) over its own candidate
+     * keys (the window, and for CSA the indexer's selection), merged with what {@link #attendCompressed}
+     * left for HCA -> ws.o[t]. The candidates are referenced in place (window ring, this segment's kv
+     * rows, compressed entries), never copied; heads run in parallel.
      */
     private void attend(Parallel par, Workspace ws, LayerState st, int p0, int row0, int t) {
         int pos = p0 + t - row0;
         int first = Math.max(0, pos - window + 1);
         int nWin = pos - first + 1;
         EntryStore entries = st.entries;
-        int nComp = switch (ratio) {
-            case 0 -> 0;
-            case 4 -> ws.selN[t];
-            default -> (pos + 1) / ratio;
-        };
+        int nComp = ratio == 4 ? ws.selN[t] : 0; // HCA's entries went through attendCompressed
         int n = nWin + nComp;
         ws.ensureCandidates(n);
         for (int j = first; j <= pos; j++) {
@@ -132,7 +135,7 @@ final class Attention {
         }
         if (nComp > 0 && !entries.direct()) ws.ensureDecoded(nComp * headDim);
         for (int i = 0; i < nComp; i++) {
-            int e = ratio == 4 ? ws.sel[t * indexTopK + i] : i;
+            int e = ws.sel[t * indexTopK + i];
             if (entries.direct()) {
                 ws.keyRef[nWin + i] = entries.block(e);
                 ws.keyOff[nWin + i] = entries.offset(e);
@@ -149,30 +152,134 @@ final class Attention {
         for (int h = 0; h < heads; h++) rope.rotate(ws.o, t * hd + h * headDim, headDim, ws.cs, true);
     }
 
-    /** Sink softmax over the n candidates for heads [h0, h1) of query t (spec §4.4). */
+    /**
+     * Sink softmax over the n candidates for heads [h0, h1) of query t (spec §4.4). For HCA the dense
+     * pass left a running max m0, denominator l0 and unnormalised output in ws.o; with the new max
+     * m ≥ m0 its share is rescaled by e^(m0 − m). Otherwise the sink starts the sums (m0 = sink, l0 = 1).
+     */
     void attendHeads(Workspace ws, int t, int n, int h0, int h1) {
         int hd = heads * headDim;
         float[][] ref = ws.keyRef;
         int[] off = ws.keyOff;
+        boolean dense = dense();
         for (int h = h0; h < h1; h++) {
             float[] sc = ws.scores;
             int so = h * n;
             int qo = t * hd + h * headDim;
-            float max = sink[h];
+            float m0 = dense ? ws.attnMax[t * heads + h] : sink[h];
+            float max = m0;
             for (int k = 0; k < n; k++) {
                 float z = softmaxScale * VectorMath.dot(ws.q, qo, ref[k], off[k], headDim);
                 sc[so + k] = z;
                 if (z > max) max = z;
             }
-            double den = Math.exp(sink[h] - max);
-            for (int k = 0; k < n; k++) {
-                float p = (float) Math.exp(sc[so + k] - max);
-                sc[so + k] = p;
-                den += p;
-            }
+            double f = Math.exp(m0 - max);
+            double den = (dense ? ws.attnDen[t * heads + h] : 1.0) * f + VectorMath.expShifted(sc, so, n, max);
             float inv = (float) (1.0 / den);
-            java.util.Arrays.fill(ws.o, qo, qo + headDim, 0f);
+            if (dense) VectorMath.scale(ws.o, qo, (float) (f * inv), ws.o, qo, headDim);
+            else java.util.Arrays.fill(ws.o, qo, qo + headDim, 0f);
             for (int k = 0; k < n; k++) VectorMath.axpy(sc[so + k] * inv, ref[k], off[k], ws.o, qo, headDim);
+        }
+    }
+
+    /** HCA: every query attends all complete compressed windows, a prefix shared by the chunk's queries. */
+    private boolean dense() {
+        return ratio > 4;
+    }
+
+    /**
+     * HCA's compressed entries for the rows of a segment: ws.o [T, H·D] (unnormalised), ws.attnMax and
+     * ws.attnDen [T, H] for {@link #attendHeads} to merge with the window. The (query, head) rows of
+     * the segment are taken R = {@link LaneAttention#rows()} at a time, one per vector lane, and each
+     * block streams through the entries its queries see (a query at position p sees the first
+     * (p+1) div ratio), so each tile of entries is read once per block instead of once per head and
+     * query. The blocks are dealt round-robin to a few parts (one hand-off per segment and layer).
+     */
+    private void attendCompressed(Parallel par, Workspace ws, EntryStore entries, int p0, int row0, int len) {
+        int R = LaneAttention.rows();
+        int blocks = (len * heads + R - 1) / R;
+        int parts = Math.min(blocks, PARTS_PER_THREAD * par.threads());
+        ws.ensureAttentionParts(parts, TILE, R);
+        ws.compressedJob.set(this, ws, entries, p0, row0, len, blocks, parts);
+        try {
+            par.forRange(parts, 1, ws.compressedJob);
+        } finally {
+            ws.compressedJob.set(null, null, null, 0, 0, 0, 0, 0);
+        }
+    }
+
+    /** Block b of the segment's (query, head) rows (see {@link #attendCompressed}). */
+    private void attendBlock(Workspace.Part part, Workspace ws, EntryStore entries, int p0, int row0, int len, int b) {
+        int R = LaneAttention.rows(), hd = heads * headDim, D = headDim;
+        float[] qt = part.qt, ot = part.ot, m = part.m, l = part.l, s = part.s;
+        int[] limit = part.limit;
+        int r0 = b * R, rows = len * heads, keys = 0;
+        for (int j = 0; j < R; j++) {
+            int r = r0 + j;
+            if (r < rows) {
+                int t = r / heads, h = r % heads, q = (row0 + t) * hd + h * D;
+                limit[j] = (p0 + t + 1) / ratio;
+                m[j] = sink[h];
+                for (int d = 0; d < D; d++) qt[d * R + j] = softmaxScale * ws.q[q + d];
+            } else { // an unused lane: no keys, zero query
+                limit[j] = 0;
+                m[j] = 0;
+                for (int d = 0; d < D; d++) qt[d * R + j] = 0;
+            }
+            l[j] = 1;
+            keys = Math.max(keys, limit[j]);
+        }
+        java.util.Arrays.fill(ot, 0, D * R, 0f);
+        boolean direct = entries.direct();
+        for (int e0 = 0; e0 < keys; e0 += TILE) {
+            int e1 = Math.min(keys, e0 + TILE);
+            if (!direct) for (int e = e0; e < e1; e++) entries.decode(e, part.keys, (e - e0) * D);
+            // runs of entries that are contiguous in storage (f32 blocks, or the decoded tile)
+            for (int e = e0, n; e < e1; e += n) {
+                n = direct ? Math.min(e1 - e, entries.contiguous(e)) : e1 - e;
+                float[] k = direct ? entries.block(e) : part.keys;
+                int ko = direct ? entries.offset(e) : (e - e0) * D;
+                LaneAttention.scores(qt, D, k, ko, n, s, (e - e0) * R);
+            }
+            LaneAttention.softmax(s, 0, e1 - e0, e0, limit, m, l, ot, D);
+            for (int e = e0, n; e < e1; e += n) {
+                n = direct ? Math.min(e1 - e, entries.contiguous(e)) : e1 - e;
+                float[] k = direct ? entries.block(e) : part.keys;
+                int ko = direct ? entries.offset(e) : (e - e0) * D;
+                LaneAttention.accumulate(s, (e - e0) * R, n, k, ko, D, ot);
+            }
+        }
+        for (int j = 0; j < R && r0 + j < rows; j++) {
+            int r = r0 + j, t = row0 + r / heads, h = r % heads, o = t * hd + h * D;
+            ws.attnMax[t * heads + h] = m[j];
+            ws.attnDen[t * heads + h] = l[j];
+            for (int d = 0; d < D; d++) ws.o[o + d] = ot[d * R + j];
+        }
+    }
+
+    /** The parts of {@link #attendCompressed}: part p takes blocks p, p + parts, ... */
+    static final class CompressedJob implements Parallel.Range {
+        private Attention attn;
+        private Workspace ws;
+        private EntryStore entries;
+        private int p0, row0, len, blocks, parts;
+
+        void set(Attention attn, Workspace ws, EntryStore entries, int p0, int row0, int len, int blocks, int parts) {
+            this.attn = attn;
+            this.ws = ws;
+            this.entries = entries;
+            this.p0 = p0;
+            this.row0 = row0;
+            this.len = len;
+            this.blocks = blocks;
+            this.parts = parts;
+        }
+
+        @Override
+        public void run(int lo, int hi) {
+            for (int p = lo; p < hi; p++) {
+                for (int b = p; b < blocks; b += parts) attn.attendBlock(ws.parts[p], ws, entries, p0, row0, len, b);
+            }
         }
     }
 
