@@ -97,7 +97,7 @@ final class Attention {
         for (int s = 0; s < b.segments; s++) {
             LayerState st = b.state[s].layer(layerId);
             if (dense()) attendCompressed(par, ws, st.entries, b.segP0[s], b.segStart[s], b.segLen[s]);
-            for (int t = 0; t < b.segLen[s]; t++) attend(par, ws, st, b.segP0[s], b.segStart[s], b.segStart[s] + t);
+            attendRows(par, ws, st, b.segP0[s], b.segStart[s], b.segLen[s]);
             updateWindow(ws, st, b.segP0[s], b.segStart[s], b.segLen[s]);
         }
 
@@ -110,46 +110,75 @@ final class Attention {
     }
 
     /**
+     * The rows [row0, row0 + len) of a segment starting at position p0, each over its own candidates
+     * (see {@link #attend}): the rows split into parts that run in parallel (one hand-off per segment
+     * and layer), or, for a single row (decode), its heads in parallel.
+     */
+    private void attendRows(Parallel par, Workspace ws, LayerState st, int p0, int row0, int len) {
+        int parts = Math.min(len, PARTS_PER_THREAD * par.threads());
+        ws.ensureAttentionParts(parts, TILE, LaneAttention.rows(), window + indexTopK);
+        if (parts == 1) {
+            for (int t = row0; t < row0 + len; t++) attend(par, ws, ws.parts[0], st, p0, row0, t);
+            return;
+        }
+        ws.rowsJob.set(this, ws, st, p0, row0, len, parts);
+        try {
+            par.forRange(parts, 1, ws.rowsJob);
+        } finally {
+            ws.rowsJob.set(null, null, null, 0, 0, 0, 0);
+        }
+    }
+
+    /**
      * Attention of row t (position p0 + t − row0 of a segment starting at row0) over its own candidate
      * keys (the window, and for CSA the indexer's selection), merged with what {@link #attendCompressed}
      * left for HCA -> ws.o[t]. The candidates are referenced in place (window ring, this segment's kv
-     * rows, compressed entries), never copied; heads run in parallel.
+     * rows, compressed entries), never copied. {@code par} null: the heads run on this thread;
+     * otherwise in parallel.
      */
-    private void attend(Parallel par, Workspace ws, LayerState st, int p0, int row0, int t) {
+    private void attend(Parallel par, Workspace ws, Workspace.Part part, LayerState st, int p0, int row0, int t) {
         int pos = p0 + t - row0;
         int first = Math.max(0, pos - window + 1);
         int nWin = pos - first + 1;
         EntryStore entries = st.entries;
         int nComp = ratio == 4 ? ws.selN[t] : 0; // HCA's entries went through attendCompressed
         int n = nWin + nComp;
-        ws.ensureCandidates(n);
+        float[][] keyRef = part.keyRef;
+        int[] keyOff = part.keyOff;
         for (int j = first; j <= pos; j++) {
             int k = j - first;
             if (j >= p0) {
-                ws.keyRef[k] = ws.kv;
-                ws.keyOff[k] = (row0 + j - p0) * headDim;
+                keyRef[k] = ws.kv;
+                keyOff[k] = (row0 + j - p0) * headDim;
             } else {
-                ws.keyRef[k] = st.window;
-                ws.keyOff[k] = (j % window) * headDim;
+                keyRef[k] = st.window;
+                keyOff[k] = (j % window) * headDim;
             }
         }
-        if (nComp > 0 && !entries.direct()) ws.ensureDecoded(nComp * headDim);
         for (int i = 0; i < nComp; i++) {
             int e = ws.sel[t * indexTopK + i];
             if (entries.direct()) {
-                ws.keyRef[nWin + i] = entries.block(e);
-                ws.keyOff[nWin + i] = entries.offset(e);
+                keyRef[nWin + i] = entries.block(e);
+                keyOff[nWin + i] = entries.offset(e);
             } else { // compact entries are decoded once per query and shared by all heads
-                entries.decode(e, ws.decoded, i * headDim);
-                ws.keyRef[nWin + i] = ws.decoded;
-                ws.keyOff[nWin + i] = i * headDim;
+                entries.decode(e, part.decoded, i * headDim);
+                keyRef[nWin + i] = part.decoded;
+                keyOff[nWin + i] = i * headDim;
             }
         }
-        ws.attendJob.set(this, ws, t, n);
-        par.forRange(heads, 4, ws.attendJob);
-        rope.angles(pos, ws.cs);
+        if (par == null) {
+            attendHeads(ws, part, t, n, 0, heads);
+        } else {
+            ws.attendJob.set(this, ws, part, t, n);
+            try {
+                par.forRange(heads, 4, ws.attendJob);
+            } finally {
+                ws.attendJob.set(null, null, null, 0, 0);
+            }
+        }
+        rope.angles(pos, part.cs);
         int hd = heads * headDim;
-        for (int h = 0; h < heads; h++) rope.rotate(ws.o, t * hd + h * headDim, headDim, ws.cs, true);
+        for (int h = 0; h < heads; h++) rope.rotate(ws.o, t * hd + h * headDim, headDim, part.cs, true);
     }
 
     /**
@@ -157,13 +186,13 @@ final class Attention {
      * pass left a running max m0, denominator l0 and unnormalised output in ws.o; with the new max
      * m ≥ m0 its share is rescaled by e^(m0 − m). Otherwise the sink starts the sums (m0 = sink, l0 = 1).
      */
-    void attendHeads(Workspace ws, int t, int n, int h0, int h1) {
+    void attendHeads(Workspace ws, Workspace.Part part, int t, int n, int h0, int h1) {
         int hd = heads * headDim;
-        float[][] ref = ws.keyRef;
-        int[] off = ws.keyOff;
+        float[][] ref = part.keyRef;
+        int[] off = part.keyOff;
         boolean dense = dense();
         for (int h = h0; h < h1; h++) {
-            float[] sc = ws.scores;
+            float[] sc = part.scores;
             int so = h * n;
             int qo = t * hd + h * headDim;
             float m0 = dense ? ws.attnMax[t * heads + h] : sink[h];
@@ -199,7 +228,7 @@ final class Attention {
         int R = LaneAttention.rows();
         int blocks = (len * heads + R - 1) / R;
         int parts = Math.min(blocks, PARTS_PER_THREAD * par.threads());
-        ws.ensureAttentionParts(parts, TILE, R);
+        ws.ensureAttentionParts(parts, TILE, R, window + indexTopK);
         ws.compressedJob.set(this, ws, entries, p0, row0, len, blocks, parts);
         try {
             par.forRange(parts, 1, ws.compressedJob);
@@ -283,22 +312,50 @@ final class Attention {
         }
     }
 
-    /** The per-head job of {@link #attend}, kept in the workspace so decode allocates nothing. */
+    /** The per-head job of {@link #attend} for a single row, kept in the workspace so decode allocates nothing. */
     static final class AttendJob implements Parallel.Range {
         private Attention attn;
         private Workspace ws;
+        private Workspace.Part part;
         private int t, n;
 
-        void set(Attention attn, Workspace ws, int t, int n) {
+        void set(Attention attn, Workspace ws, Workspace.Part part, int t, int n) {
             this.attn = attn;
             this.ws = ws;
+            this.part = part;
             this.t = t;
             this.n = n;
         }
 
         @Override
         public void run(int lo, int hi) {
-            attn.attendHeads(ws, t, n, lo, hi);
+            attn.attendHeads(ws, part, t, n, lo, hi);
+        }
+    }
+
+    /** The parts of {@link #attendRows}: part p takes a contiguous range of the segment's rows. */
+    static final class RowsJob implements Parallel.Range {
+        private Attention attn;
+        private Workspace ws;
+        private LayerState st;
+        private int p0, row0, len, parts;
+
+        void set(Attention attn, Workspace ws, LayerState st, int p0, int row0, int len, int parts) {
+            this.attn = attn;
+            this.ws = ws;
+            this.st = st;
+            this.p0 = p0;
+            this.row0 = row0;
+            this.len = len;
+            this.parts = parts;
+        }
+
+        @Override
+        public void run(int lo, int hi) {
+            for (int p = lo; p < hi; p++) {
+                int t0 = row0 + (int) ((long) len * p / parts), t1 = row0 + (int) ((long) len * (p + 1) / parts);
+                for (int t = t0; t < t1; t++) attn.attend(null, ws, ws.parts[p], st, p0, row0, t);
+            }
         }
     }
 

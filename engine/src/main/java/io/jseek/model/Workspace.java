@@ -33,12 +33,9 @@ final class Workspace {
     Part[] parts = new Part[0];   // scratch of the parts of a parallel indexer or attention pass
     final float[] cs;             // [rd] rope cos|sin
     final float[] entry;          // [max(D, ID)]
-    float[] scores = new float[64];      // candidate scores, grows
-    float[][] keyRef = new float[64][];  // candidate key k lives in keyRef[k] at keyOff[k], grows
-    int[] keyOff = new int[64];
-    float[] decoded = new float[0];      // compact-storage rows decoded for reading, grows
     final byte[] rowScratch;             // one encoded row
     final Attention.AttendJob attendJob = new Attention.AttendJob();
+    final Attention.RowsJob rowsJob = new Attention.RowsJob();
     float[] gateLogits;           // [T, E]
     int[] route;                  // [T, K]
     float[] routeW;               // [T, K]
@@ -101,21 +98,6 @@ final class Workspace {
         capacity = T;
     }
 
-    /** Room for n candidate keys and H·n scores. */
-    void ensureCandidates(int n) {
-        if (keyRef.length < n) {
-            keyRef = new float[Math.max(n, keyRef.length * 2)][];
-            keyOff = new int[keyRef.length];
-        }
-        int needS = n * c.nHeads();
-        if (scores.length < needS) scores = new float[Math.max(needS, scores.length * 2)];
-    }
-
-    /** Room for n decoded floats of compact-storage rows. */
-    void ensureDecoded(int n) {
-        if (decoded.length < n) decoded = new float[Math.max(n, decoded.length * 2)];
-    }
-
     /**
      * Scratch of one part of a parallel pass: each part runs on one thread at a time, so its buffers
      * need no sharing. Grown by {@link #ensureIndexParts} and {@link #ensureAttentionParts} on the
@@ -130,9 +112,15 @@ final class Workspace {
         float[] s = new float[0];        // attention: lane-major scores of a tile [TILE, R]
         float[] m = new float[0], l = new float[0]; // attention: running max and denominator [R]
         int[] limit = new int[0];        // attention: per lane, the entries its query sees [R]
+        float[][] keyRef = new float[0][]; // attention: candidate key k of a row lives in keyRef[k] at keyOff[k]
+        int[] keyOff = new int[0];
+        float[] scores = new float[0];   // attention: the candidates' scores per head [H, n]
+        float[] decoded = new float[0];  // attention: a row's compact-storage selected entries, decoded [IK, D]
+        final float[] cs;                // rope cos|sin [rd]
 
-        Part(int rowDim) {
+        Part(int rowDim, int ropeDim) {
             this.row = new float[rowDim];
+            this.cs = new float[ropeDim];
         }
     }
 
@@ -146,12 +134,21 @@ final class Workspace {
         }
     }
 
-    /** Attention scratch for n parts: tiles of {@code tile} keys, blocks of {@code lanes} rows. */
-    void ensureAttentionParts(int n, int tile, int lanes) {
+    /**
+     * Attention scratch for n parts: tiles of {@code tile} keys, blocks of {@code lanes} rows, and up
+     * to {@code candidates} keys of a row's own.
+     */
+    void ensureAttentionParts(int n, int tile, int lanes, int candidates) {
         growParts(n);
         int D = c.headDim();
         for (int i = 0; i < n; i++) {
             Part p = parts[i];
+            if (p.keyRef.length < candidates) {
+                p.keyRef = new float[candidates][];
+                p.keyOff = new int[candidates];
+                p.scores = new float[candidates * c.nHeads()];
+                p.decoded = new float[Math.max(1, c.indexTopK()) * D];
+            }
             if (p.keys.length < tile * D) p.keys = new float[tile * D];
             if (p.s.length < tile * lanes) p.s = new float[tile * lanes];
             if (p.qt.length < D * lanes) {
@@ -169,7 +166,7 @@ final class Workspace {
     private void growParts(int n) {
         if (parts.length >= n) return;
         Part[] p = java.util.Arrays.copyOf(parts, n);
-        for (int i = parts.length; i < n; i++) p[i] = new Part(Math.max(c.headDim(), c.indexHeadDim()));
+        for (int i = parts.length; i < n; i++) p[i] = new Part(Math.max(c.headDim(), c.indexHeadDim()), c.ropeDim());
         parts = p;
     }
 }
