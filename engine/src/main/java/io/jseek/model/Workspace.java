@@ -107,11 +107,13 @@ final class Workspace {
         float[] keyTile = new float[0];  // indexer: key tile, channel-major [ID, STRIDE]
         float[] tileScores = new float[0]; // indexer: one query's scores of the tile [TILE]
         final float[] row;               // one decoded compact-storage row [max(D, ID)]
-        float[] keys = new float[0];     // attention: decoded compact-storage keys of a tile [TILE, D]
-        float[] qt = new float[0], ot = new float[0]; // attention: lane-major query and output [D, R]
+        float[] keys = new float[0];     // attention: a tile of compressed entries, contiguous [TILE, D]
         float[] s = new float[0];        // attention: lane-major scores of a tile [TILE, R]
-        float[] m = new float[0], l = new float[0]; // attention: running max and denominator [R]
-        int[] limit = new int[0];        // attention: per lane, the entries its query sees [R]
+        // attention, per block of a group: lane-major query and output [D, R], running max and
+        // denominator [R], per lane the entries its query sees [R], and the block's most entries
+        float[][] qt = new float[0][], ot = new float[0][], m = new float[0][], l = new float[0][];
+        int[][] limit = new int[0][];
+        int[] blockKeys = new int[0];
         float[][] keyRef = new float[0][]; // attention: candidate key k of a row lives in keyRef[k] at keyOff[k]
         int[] keyOff = new int[0];
         float[] scores = new float[0];   // attention: the candidates' scores per head [H, n]
@@ -151,14 +153,14 @@ final class Workspace {
             }
             if (p.keys.length < tile * D) p.keys = new float[tile * D];
             if (p.s.length < tile * lanes) p.s = new float[tile * lanes];
-            if (p.qt.length < D * lanes) {
-                p.qt = new float[D * lanes];
-                p.ot = new float[D * lanes];
-            }
-            if (p.m.length < lanes) {
-                p.m = new float[lanes];
-                p.l = new float[lanes];
-                p.limit = new int[lanes];
+            if (p.qt.length < Attention.GROUP || p.qt[0].length < D * lanes) {
+                int g = Attention.GROUP;
+                p.qt = new float[g][D * lanes];
+                p.ot = new float[g][D * lanes];
+                p.m = new float[g][lanes];
+                p.l = new float[g][lanes];
+                p.limit = new int[g][lanes];
+                p.blockKeys = new int[g];
             }
         }
     }
