@@ -1,6 +1,12 @@
 package io.jseek.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
 import java.util.Arrays;
+
+import static io.jseek.kernels.VectorMath.F;
+import static io.jseek.kernels.VectorMath.L;
 
 /**
  * Top-k selection with a deterministic tie rule: a higher score wins, and among equal scores the
@@ -87,6 +93,36 @@ public final class TopK {
             swap(hs, hi, o + w, o + i);
             i = w;
         }
+    }
+
+    /**
+     * {@link #offer}s {@code (s[so+i], idx0+i)} for i < n in order and returns the new size; the indices
+     * must be larger than every index already in the heap (a streaming pass over keys in order). Then,
+     * once the heap is full, a newcomer enters only with a score strictly above the root's (on equal
+     * scores the kept lower index wins), so whole vectors of scores are compared with the root and only
+     * lanes above it are offered: far into a long context almost every key is rejected at the cost of
+     * one compare per L scores. The selection is exactly that of offering every pair.
+     */
+    public static int offerAll(float[] hs, int[] hi, int o, int size, int k, float[] s, int so, int n, int idx0) {
+        if (k <= 0) return size;
+        int i = 0;
+        for (; i < n && size < k; i++) size = offer(hs, hi, o, size, k, s[so + i], idx0 + i);
+        for (; i + L <= n; i += L) {
+            long above = FloatVector.fromArray(F, s, so + i).compare(VectorOperators.GT, hs[o]).toLong();
+            while (above != 0) { // the root rises with each entry, so every lane is checked again
+                int j = Long.numberOfTrailingZeros(above);
+                above &= above - 1;
+                if (s[so + i + j] > hs[o]) size = offer(hs, hi, o, size, k, s[so + i + j], idx0 + i + j);
+            }
+        }
+        for (; i < n; i++) if (s[so + i] > hs[o]) size = offer(hs, hi, o, size, k, s[so + i], idx0 + i);
+        return size;
+    }
+
+    /** The plain twin of {@link #offerAll}: every pair offered. */
+    public static int offerAllScalar(float[] hs, int[] hi, int o, int size, int k, float[] s, int so, int n, int idx0) {
+        for (int i = 0; i < n; i++) size = offer(hs, hi, o, size, k, s[so + i], idx0 + i);
+        return size;
     }
 
     static boolean better(float sa, int ia, float sb, int ib) {

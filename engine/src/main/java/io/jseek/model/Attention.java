@@ -1,6 +1,7 @@
 package io.jseek.model;
 
 import io.jseek.config.ModelConfig;
+import io.jseek.kernels.LaneAttention;
 import io.jseek.kernels.Parallel;
 import io.jseek.kernels.VectorMath;
 import io.jseek.kernels.WeightMatrix;
@@ -15,6 +16,16 @@ import io.jseek.weights.WeightLoader;
  * output, and the grouped low-rank output projection.
  */
 final class Attention {
+    /** Compressed entries per tile of the dense (HCA) pass: a tile's lane-major scores stay in L1. */
+    private static final int TILE = 64;
+    /**
+     * Blocks of rows per pass over the entries of the dense pass: a tile of entries is gathered into
+     * L1 once for the group (measured with 8 MB of entries: 31 ns per entry and block of 32 rows
+     * instead of 41-51 ns for blocks streaming the entries one at a time).
+     */
+    static final int GROUP = 4;
+    /** Parts per thread of the dense pass (more parts than threads balance the load). */
+    private static final int PARTS_PER_THREAD = 2;
     private final int heads, headDim, window, ratio, groups, oRank, indexTopK;
     private final float eps, softmaxScale;
     private final WeightMatrix wqA, wqB, wkv, woA, woB;
@@ -91,7 +102,8 @@ final class Attention {
 
         for (int s = 0; s < b.segments; s++) {
             LayerState st = b.state[s].layer(layerId);
-            for (int t = 0; t < b.segLen[s]; t++) attend(par, ws, st, b.segP0[s], b.segStart[s], b.segStart[s] + t);
+            if (dense()) attendCompressed(par, ws, st.entries, b.segP0[s], b.segStart[s], b.segLen[s]);
+            attendRows(par, ws, st, b.segP0[s], b.segStart[s], b.segLen[s]);
             updateWindow(ws, st, b.segP0[s], b.segStart[s], b.segLen[s]);
         }
 
@@ -104,94 +116,264 @@ final class Attention {
     }
 
     /**
-     * Attention of row t (position p0 + t − row0 of a segment starting at row0) over its candidate keys
-     * -> ws.o[t]. The candidates are referenced in place (window ring, this segment's kv rows, compressed
-     * entries), never copied; heads run in parallel.
+     * The rows [row0, row0 + len) of a segment starting at position p0, each over its own candidates
+     * (see {@link #attend}): the rows split into parts that run in parallel (one hand-off per segment
+     * and layer), or, for a single row (decode), its heads in parallel.
      */
-    private void attend(Parallel par, Workspace ws, LayerState st, int p0, int row0, int t) {
+    private void attendRows(Parallel par, Workspace ws, LayerState st, int p0, int row0, int len) {
+        int parts = Math.min(len, PARTS_PER_THREAD * par.threads());
+        ws.ensureAttentionParts(parts, TILE, LaneAttention.rows(), window + indexTopK);
+        if (parts == 1) {
+            for (int t = row0; t < row0 + len; t++) attend(par, ws, ws.parts[0], st, p0, row0, t);
+            return;
+        }
+        ws.rowsJob.set(this, ws, st, p0, row0, len, parts);
+        try {
+            par.forRange(parts, 1, ws.rowsJob);
+        } finally {
+            ws.rowsJob.set(null, null, null, 0, 0, 0, 0);
+        }
+    }
+
+    /**
+     * Attention of row t (position p0 + t − row0 of a segment starting at row0) over its own candidate
+     * keys (the window, and for CSA the indexer's selection), merged with what {@link #attendCompressed}
+     * left for HCA -> ws.o[t]. The candidates are referenced in place (window ring, this segment's kv
+     * rows, compressed entries), never copied. {@code par} null: the heads run on this thread;
+     * otherwise in parallel.
+     */
+    private void attend(Parallel par, Workspace ws, Workspace.Part part, LayerState st, int p0, int row0, int t) {
         int pos = p0 + t - row0;
         int first = Math.max(0, pos - window + 1);
         int nWin = pos - first + 1;
         EntryStore entries = st.entries;
-        int nComp = switch (ratio) {
-            case 0 -> 0;
-            case 4 -> ws.selN[t];
-            default -> (pos + 1) / ratio;
-        };
+        int nComp = ratio == 4 ? ws.selN[t] : 0; // HCA's entries went through attendCompressed
         int n = nWin + nComp;
-        ws.ensureCandidates(n);
+        float[][] keyRef = part.keyRef;
+        int[] keyOff = part.keyOff;
         for (int j = first; j <= pos; j++) {
             int k = j - first;
             if (j >= p0) {
-                ws.keyRef[k] = ws.kv;
-                ws.keyOff[k] = (row0 + j - p0) * headDim;
+                keyRef[k] = ws.kv;
+                keyOff[k] = (row0 + j - p0) * headDim;
             } else {
-                ws.keyRef[k] = st.window;
-                ws.keyOff[k] = (j % window) * headDim;
+                keyRef[k] = st.window;
+                keyOff[k] = (j % window) * headDim;
             }
         }
-        if (nComp > 0 && !entries.direct()) ws.ensureDecoded(nComp * headDim);
         for (int i = 0; i < nComp; i++) {
-            int e = ratio == 4 ? ws.sel[t * indexTopK + i] : i;
+            int e = ws.sel[t * indexTopK + i];
             if (entries.direct()) {
-                ws.keyRef[nWin + i] = entries.block(e);
-                ws.keyOff[nWin + i] = entries.offset(e);
+                keyRef[nWin + i] = entries.block(e);
+                keyOff[nWin + i] = entries.offset(e);
             } else { // compact entries are decoded once per query and shared by all heads
-                entries.decode(e, ws.decoded, i * headDim);
-                ws.keyRef[nWin + i] = ws.decoded;
-                ws.keyOff[nWin + i] = i * headDim;
+                entries.decode(e, part.decoded, i * headDim);
+                keyRef[nWin + i] = part.decoded;
+                keyOff[nWin + i] = i * headDim;
             }
         }
-        ws.attendJob.set(this, ws, t, n);
-        par.forRange(heads, 4, ws.attendJob);
-        rope.angles(pos, ws.cs);
+        if (par == null) {
+            attendHeads(ws, part, t, n, 0, heads);
+        } else {
+            ws.attendJob.set(this, ws, part, t, n);
+            try {
+                par.forRange(heads, 4, ws.attendJob);
+            } finally {
+                ws.attendJob.set(null, null, null, 0, 0);
+            }
+        }
+        rope.angles(pos, part.cs);
         int hd = heads * headDim;
-        for (int h = 0; h < heads; h++) rope.rotate(ws.o, t * hd + h * headDim, headDim, ws.cs, true);
+        for (int h = 0; h < heads; h++) rope.rotate(ws.o, t * hd + h * headDim, headDim, part.cs, true);
     }
 
-    /** Sink softmax over the n candidates for heads [h0, h1) of query t (spec §4.4). */
-    void attendHeads(Workspace ws, int t, int n, int h0, int h1) {
+    /**
+     * Sink softmax over the n candidates for heads [h0, h1) of query t (spec §4.4). For HCA the dense
+     * pass left a running max m0, denominator l0 and unnormalised output in ws.o; with the new max
+     * m ≥ m0 its share is rescaled by e^(m0 − m). Otherwise the sink starts the sums (m0 = sink, l0 = 1).
+     */
+    void attendHeads(Workspace ws, Workspace.Part part, int t, int n, int h0, int h1) {
         int hd = heads * headDim;
-        float[][] ref = ws.keyRef;
-        int[] off = ws.keyOff;
+        float[][] ref = part.keyRef;
+        int[] off = part.keyOff;
+        boolean dense = dense();
         for (int h = h0; h < h1; h++) {
-            float[] sc = ws.scores;
+            float[] sc = part.scores;
             int so = h * n;
             int qo = t * hd + h * headDim;
-            float max = sink[h];
+            float m0 = dense ? ws.attnMax[t * heads + h] : sink[h];
+            float max = m0;
             for (int k = 0; k < n; k++) {
                 float z = softmaxScale * VectorMath.dot(ws.q, qo, ref[k], off[k], headDim);
                 sc[so + k] = z;
                 if (z > max) max = z;
             }
-            double den = Math.exp(sink[h] - max);
-            for (int k = 0; k < n; k++) {
-                float p = (float) Math.exp(sc[so + k] - max);
-                sc[so + k] = p;
-                den += p;
-            }
+            double f = Math.exp(m0 - max);
+            double den = (dense ? ws.attnDen[t * heads + h] : 1.0) * f + VectorMath.expShifted(sc, so, n, max);
             float inv = (float) (1.0 / den);
-            java.util.Arrays.fill(ws.o, qo, qo + headDim, 0f);
+            if (dense) VectorMath.scale(ws.o, qo, (float) (f * inv), ws.o, qo, headDim);
+            else java.util.Arrays.fill(ws.o, qo, qo + headDim, 0f);
             for (int k = 0; k < n; k++) VectorMath.axpy(sc[so + k] * inv, ref[k], off[k], ws.o, qo, headDim);
         }
     }
 
-    /** The per-head job of {@link #attend}, kept in the workspace so decode allocates nothing. */
+    /** HCA: every query attends all complete compressed windows, a prefix shared by the chunk's queries. */
+    private boolean dense() {
+        return ratio > 4;
+    }
+
+    /**
+     * HCA's compressed entries for the rows of a segment: ws.o [T, H·D] (unnormalised), ws.attnMax and
+     * ws.attnDen [T, H] for {@link #attendHeads} to merge with the window. The (query, head) rows of
+     * the segment are taken R = {@link LaneAttention#rows()} at a time, one per vector lane, and a
+     * group of {@link #GROUP} such blocks streams through the entries its queries see (a query at
+     * position p sees the first (p+1) div ratio): each tile of entries is gathered once into a
+     * contiguous buffer (decoded, for compact storage) and used by every block of the group while
+     * it is in L1. The groups are dealt round-robin to a few parts (one hand-off per segment and layer).
+     */
+    private void attendCompressed(Parallel par, Workspace ws, EntryStore entries, int p0, int row0, int len) {
+        int R = LaneAttention.rows();
+        int blocks = (len * heads + R - 1) / R, groups = (blocks + GROUP - 1) / GROUP;
+        int parts = Math.min(groups, PARTS_PER_THREAD * par.threads());
+        ws.ensureAttentionParts(parts, TILE, R, window + indexTopK);
+        ws.compressedJob.set(this, ws, entries, p0, row0, len, blocks, parts);
+        try {
+            par.forRange(parts, 1, ws.compressedJob);
+        } finally {
+            ws.compressedJob.set(null, null, null, 0, 0, 0, 0, 0);
+        }
+    }
+
+    /** Blocks [b0, b1) of the segment's (query, head) rows, at most {@link #GROUP} (see {@link #attendCompressed}). */
+    private void attendGroup(Workspace.Part part, Workspace ws, EntryStore entries, int p0, int row0, int len, int b0, int b1) {
+        int R = LaneAttention.rows(), hd = heads * headDim, D = headDim, rows = len * heads, keys = 0;
+        for (int b = b0; b < b1; b++) {
+            int i = b - b0;
+            float[] qt = part.qt[i], m = part.m[i], l = part.l[i];
+            int[] limit = part.limit[i];
+            int most = 0;
+            for (int j = 0; j < R; j++) {
+                int r = b * R + j;
+                if (r < rows) {
+                    int t = r / heads, h = r % heads, q = (row0 + t) * hd + h * D;
+                    limit[j] = (p0 + t + 1) / ratio;
+                    m[j] = sink[h];
+                    for (int d = 0; d < D; d++) qt[d * R + j] = softmaxScale * ws.q[q + d];
+                } else { // an unused lane: no keys, zero query
+                    limit[j] = 0;
+                    m[j] = 0;
+                    for (int d = 0; d < D; d++) qt[d * R + j] = 0;
+                }
+                l[j] = 1;
+                most = Math.max(most, limit[j]);
+            }
+            part.blockKeys[i] = most;
+            keys = Math.max(keys, most);
+            java.util.Arrays.fill(part.ot[i], 0, D * R, 0f);
+        }
+        float[] kt = part.keys, s = part.s;
+        for (int e0 = 0; e0 < keys; e0 += TILE) {
+            int e1 = Math.min(keys, e0 + TILE);
+            for (int e = e0, n; e < e1; e += n) { // the tile's entries, contiguous
+                if (entries.direct()) {
+                    n = Math.min(e1 - e, entries.contiguous(e));
+                    System.arraycopy(entries.block(e), entries.offset(e), kt, (e - e0) * D, n * D);
+                } else {
+                    n = 1;
+                    entries.decode(e, kt, (e - e0) * D);
+                }
+            }
+            for (int i = 0; i < b1 - b0; i++) {
+                int n = Math.min(e1, part.blockKeys[i]) - e0; // the block's last row sees the most
+                if (n <= 0) continue;
+                LaneAttention.scores(part.qt[i], D, kt, 0, n, s, 0);
+                LaneAttention.softmax(s, 0, n, e0, part.limit[i], part.m[i], part.l[i], part.ot[i], D);
+                LaneAttention.accumulate(s, 0, n, kt, 0, D, part.ot[i]);
+            }
+        }
+        for (int b = b0; b < b1; b++) {
+            int i = b - b0;
+            for (int j = 0; j < R && b * R + j < rows; j++) {
+                int r = b * R + j, t = row0 + r / heads, h = r % heads, o = t * hd + h * D;
+                ws.attnMax[t * heads + h] = part.m[i][j];
+                ws.attnDen[t * heads + h] = part.l[i][j];
+                for (int d = 0; d < D; d++) ws.o[o + d] = part.ot[i][d * R + j];
+            }
+        }
+    }
+
+    /** The parts of {@link #attendCompressed}: part p takes groups p, p + parts, ... */
+    static final class CompressedJob implements Parallel.Range {
+        private Attention attn;
+        private Workspace ws;
+        private EntryStore entries;
+        private int p0, row0, len, blocks, parts;
+
+        void set(Attention attn, Workspace ws, EntryStore entries, int p0, int row0, int len, int blocks, int parts) {
+            this.attn = attn;
+            this.ws = ws;
+            this.entries = entries;
+            this.p0 = p0;
+            this.row0 = row0;
+            this.len = len;
+            this.blocks = blocks;
+            this.parts = parts;
+        }
+
+        @Override
+        public void run(int lo, int hi) {
+            for (int p = lo; p < hi; p++) {
+                for (int b = p * GROUP; b < blocks; b += parts * GROUP) {
+                    attn.attendGroup(ws.parts[p], ws, entries, p0, row0, len, b, Math.min(blocks, b + GROUP));
+                }
+            }
+        }
+    }
+
+    /** The per-head job of {@link #attend} for a single row, kept in the workspace so decode allocates nothing. */
     static final class AttendJob implements Parallel.Range {
         private Attention attn;
         private Workspace ws;
+        private Workspace.Part part;
         private int t, n;
 
-        void set(Attention attn, Workspace ws, int t, int n) {
+        void set(Attention attn, Workspace ws, Workspace.Part part, int t, int n) {
             this.attn = attn;
             this.ws = ws;
+            this.part = part;
             this.t = t;
             this.n = n;
         }
 
         @Override
         public void run(int lo, int hi) {
-            attn.attendHeads(ws, t, n, lo, hi);
+            attn.attendHeads(ws, part, t, n, lo, hi);
+        }
+    }
+
+    /** The parts of {@link #attendRows}: part p takes a contiguous range of the segment's rows. */
+    static final class RowsJob implements Parallel.Range {
+        private Attention attn;
+        private Workspace ws;
+        private LayerState st;
+        private int p0, row0, len, parts;
+
+        void set(Attention attn, Workspace ws, LayerState st, int p0, int row0, int len, int parts) {
+            this.attn = attn;
+            this.ws = ws;
+            this.st = st;
+            this.p0 = p0;
+            this.row0 = row0;
+            this.len = len;
+            this.parts = parts;
+        }
+
+        @Override
+        public void run(int lo, int hi) {
+            for (int p = lo; p < hi; p++) {
+                int t0 = row0 + (int) ((long) len * p / parts), t1 = row0 + (int) ((long) len * (p + 1) / parts);
+                for (int t = t0; t < t1; t++) attn.attend(null, ws, ws.parts[p], st, p0, row0, t);
+            }
         }
     }
 

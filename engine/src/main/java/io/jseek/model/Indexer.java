@@ -3,8 +3,8 @@ package io.jseek.model;
 import io.jseek.config.ModelConfig;
 import io.jseek.kernels.Hadamard;
 import io.jseek.kernels.Parallel;
+import io.jseek.kernels.ReluHeadScores;
 import io.jseek.kernels.TopK;
-import io.jseek.kernels.VectorMath;
 import io.jseek.kernels.WeightMatrix;
 import io.jseek.state.EntryStore;
 import io.jseek.state.LayerState;
@@ -15,14 +15,26 @@ import io.jseek.weights.WeightLoader;
  * {@code I(t,w) = Σ_h wI[h]·ReLU(qI_h · KI_w)}, and picks the top-k entries the attention will see.
  * It reuses the attention's low-rank query {@code qr} and has its own ratio-4 compressor for its keys.
  *
- * <p>Scoring is one streaming pass over the keys: tiles of keys are transposed once (decoded, for
- * compact storage) and scored against every query of the chunk while they are in cache, and each
- * query keeps a running top-k heap, so neither a T×n score matrix nor a second pass is needed, and a
- * chunk reads the keys once.
+ * <p>Scoring is one streaming pass over the keys: the chunk's queries are split into a few parts, one
+ * per thread or two; a part transposes each tile of keys (decoded, for compact storage) into its own
+ * buffer and scores it against every query of the part while it is in cache, and each query keeps a
+ * running top-k heap, so neither a T×n score matrix nor a second pass is needed.
  */
 final class Indexer {
-    /** Keys per tile: 256 keys of ID floats stay in L2 while every query of the chunk visits them. */
+    /** Keys per tile: 256 keys of ID floats stay in L2 while every row of a part visits them. */
     private static final int TILE = 256;
+    /**
+     * Floats per channel row of a key tile: one cache line more than TILE, because with a
+     * power-of-two stride the rows of a column of key vectors map to a few L1 sets and evict each
+     * other (measured: ~25% slower scoring with ID = 128).
+     */
+    private static final int STRIDE = TILE + 16;
+    /**
+     * Parts per thread of the scoring pass. Each part transposes every key tile for itself (a small
+     * cost next to scoring them for all its rows); more parts than threads balance the load when a
+     * thread is slowed down.
+     */
+    private static final int PARTS_PER_THREAD = 2;
 
     private final int heads, headDim, topK;
     private final WeightMatrix wqB;        // [IH·ID, q_lora]
@@ -73,28 +85,47 @@ final class Indexer {
             for (int h = 0; h < heads; h++) ws.wi[r * heads + h] *= weightScale;
             ws.selN[r] = 0;
         }
-        ws.ensureIndexScratch(TILE * headDim, T * 2 * TILE);
         for (int s = 0; s < b.segments; s++) {
-            int row0 = b.segStart[s], len = b.segLen[s];
-            int total = (b.segP0[s] + len) / 4; // entries eligible for the segment's last row
-            EntryStore keys = b.state[s].layer(layerId).indexKeys;
-            ws.indexJob.set(this, ws, b.pos, row0);
-            for (int e0 = 0; e0 < total; e0 += TILE) {
-                int e1 = Math.min(total, e0 + TILE);
-                transposeTile(ws, keys, e0, e1);
-                ws.indexJob.tile(e0, e1);
-                par.forRange(len, 1, ws.indexJob);
+            int len = b.segLen[s];
+            int parts = Math.min(len, PARTS_PER_THREAD * par.threads());
+            ws.ensureIndexParts(parts, TILE, STRIDE);
+            ws.indexJob.set(this, ws, b.state[s].layer(layerId).indexKeys, b.pos, b.segStart[s], len, parts);
+            try {
+                par.forRange(parts, 1, ws.indexJob);
+            } finally {
+                ws.indexJob.set(null, null, null, null, 0, 0, 0);
             }
         }
         for (int r = 0; r < T; r++) java.util.Arrays.sort(ws.sel, r * topK, r * topK + ws.selN[r]);
     }
 
     /**
-     * Keys [e0, e1) into ws.keyTile as [ID][TILE] (channel-major), decoding compact rows, so a query
-     * head scores the whole tile with ID long SIMD axpys instead of one short dot per key.
+     * Rows [r0, r1) of a segment (consecutive positions) against all their causal keys: each tile of
+     * keys is transposed once into the part's buffer and scored for every row while it is in cache,
+     * and each row keeps a running top-k heap.
      */
-    private void transposeTile(Workspace ws, EntryStore keys, int e0, int e1) {
-        float[] row = ws.entry, kt = ws.keyTile;
+    private void scoreRows(Workspace.Part part, Workspace ws, EntryStore keys, int[] pos, int r0, int r1) {
+        int total = (pos[r1 - 1] + 1) / 4; // entries eligible for the last row
+        int qw = heads * headDim;
+        float[] kt = part.keyTile, sc = part.tileScores;
+        for (int e0 = 0; e0 < total; e0 += TILE) {
+            int e1 = Math.min(total, e0 + TILE);
+            transposeTile(part, keys, e0, e1);
+            for (int t = r0; t < r1; t++) {
+                int n = Math.min(e1, (pos[t] + 1) / 4) - e0; // causal: w < (pos+1) div 4
+                if (n <= 0) continue;
+                ReluHeadScores.score(ws.qi, t * qw, ws.wi, t * heads, heads, headDim, kt, 0, STRIDE, n, sc, 0);
+                ws.selN[t] = TopK.offerAll(ws.selScore, ws.sel, t * topK, ws.selN[t], topK, sc, 0, n, e0);
+            }
+        }
+    }
+
+    /**
+     * Keys [e0, e1) into the part's key tile as [ID][STRIDE] (channel-major), decoding compact rows, so
+     * that a vector of keys is one load in {@link ReluHeadScores}.
+     */
+    private void transposeTile(Workspace.Part part, EntryStore keys, int e0, int e1) {
+        float[] row = part.row, kt = part.keyTile;
         for (int e = e0; e < e1; e++) {
             float[] src;
             int so;
@@ -106,54 +137,38 @@ final class Indexer {
                 src = row;
                 so = 0;
             }
-            for (int d = 0; d < headDim; d++) kt[d * TILE + e - e0] = src[so + d];
+            for (int d = 0; d < headDim; d++) kt[d * STRIDE + e - e0] = src[so + d];
         }
     }
 
-    /** Scores the tile's keys [e0, e1) for rows [r0, r1) into their running top-k heaps. */
-    void scoreTile(Workspace ws, int[] pos, int e0, int e1, int r0, int r1) {
-        int qw = heads * headDim;
-        float[] kt = ws.keyTile, scratch = ws.indexScratch;
-        for (int t = r0; t < r1; t++) {
-            int n = Math.min(e1, (pos[t] + 1) / 4) - e0; // causal: w < (pos+1) div 4
-            if (n <= 0) continue;
-            int acc = t * 2 * TILE, dot = acc + TILE;
-            java.util.Arrays.fill(scratch, acc, acc + n, 0f);
-            for (int h = 0; h < heads; h++) {
-                int q = t * qw + h * headDim;
-                java.util.Arrays.fill(scratch, dot, dot + n, 0f);
-                for (int d = 0; d < headDim; d++) VectorMath.axpy(ws.qi[q + d], kt, d * TILE, scratch, dot, n);
-                float w = ws.wi[t * heads + h];
-                for (int i = 0; i < n; i++) scratch[acc + i] += w * Math.max(scratch[dot + i], 0f);
-            }
-            int size = ws.selN[t], base = t * topK;
-            for (int i = 0; i < n; i++) size = TopK.offer(ws.selScore, ws.sel, base, size, topK, scratch[acc + i], e0 + i);
-            ws.selN[t] = size;
-        }
-    }
-
-    /** The per-tile job, kept in the workspace so decode allocates nothing. */
+    /**
+     * The scoring job of one segment: its rows split into contiguous parts, each part scoring all its
+     * keys with its own scratch (one hand-off per segment and layer). Kept in the workspace so decode
+     * allocates nothing.
+     */
     static final class IndexJob implements Parallel.Range {
         private Indexer indexer;
         private Workspace ws;
+        private EntryStore keys;
         private int[] pos;
-        private int row0, e0, e1;
+        private int row0, len, parts;
 
-        void set(Indexer indexer, Workspace ws, int[] pos, int row0) {
+        void set(Indexer indexer, Workspace ws, EntryStore keys, int[] pos, int row0, int len, int parts) {
             this.indexer = indexer;
             this.ws = ws;
+            this.keys = keys;
             this.pos = pos;
             this.row0 = row0;
-        }
-
-        void tile(int e0, int e1) {
-            this.e0 = e0;
-            this.e1 = e1;
+            this.len = len;
+            this.parts = parts;
         }
 
         @Override
         public void run(int lo, int hi) {
-            indexer.scoreTile(ws, pos, e0, e1, row0 + lo, row0 + hi);
+            for (int p = lo; p < hi; p++) {
+                int r0 = row0 + (int) ((long) len * p / parts), r1 = row0 + (int) ((long) len * (p + 1) / parts);
+                if (r0 < r1) indexer.scoreRows(ws.parts[p], ws, keys, pos, r0, r1);
+            }
         }
     }
 }

@@ -27,17 +27,15 @@ final class Workspace {
     int[] sel;                    // [T, IK] indexer selections
     int[] selN;                   // [T]
     float[] selScore;             // [T, IK] scores of the running top-k heaps
+    float[] attnMax, attnDen;     // [T, H] running softmax max and denominator after the dense compressed pass
     final Indexer.IndexJob indexJob = new Indexer.IndexJob();
+    final Attention.CompressedJob compressedJob = new Attention.CompressedJob();
+    Part[] parts = new Part[0];   // scratch of the parts of a parallel indexer or attention pass
     final float[] cs;             // [rd] rope cos|sin
     final float[] entry;          // [max(D, ID)]
-    float[] scores = new float[64];      // candidate scores, grows
-    float[][] keyRef = new float[64][];  // candidate key k lives in keyRef[k] at keyOff[k], grows
-    int[] keyOff = new int[64];
-    float[] decoded = new float[0];      // compact-storage rows decoded for reading, grows
-    float[] keyTile = new float[0];      // indexer key tile, channel-major [ID, TILE]
-    float[] indexScratch = new float[0]; // per query of the chunk: tile scores and one head's dots [T, 2, TILE]
     final byte[] rowScratch;             // one encoded row
     final Attention.AttendJob attendJob = new Attention.AttendJob();
+    final Attention.RowsJob rowsJob = new Attention.RowsJob();
     float[] gateLogits;           // [T, E]
     int[] route;                  // [T, K]
     float[] routeW;               // [T, K]
@@ -85,6 +83,8 @@ final class Workspace {
         sel = new int[T * Math.max(1, c.indexTopK())];
         selN = new int[T];
         selScore = new float[T * Math.max(1, c.indexTopK())];
+        attnMax = new float[T * c.nHeads()];
+        attnDen = new float[T * c.nHeads()];
         gateLogits = new float[T * c.nRoutedExperts()];
         route = new int[T * c.nActivatedExperts()];
         routeW = new float[T * c.nActivatedExperts()];
@@ -98,24 +98,77 @@ final class Workspace {
         capacity = T;
     }
 
-    /** Room for n candidate keys and H·n scores. */
-    void ensureCandidates(int n) {
-        if (keyRef.length < n) {
-            keyRef = new float[Math.max(n, keyRef.length * 2)][];
-            keyOff = new int[keyRef.length];
+    /**
+     * Scratch of one part of a parallel pass: each part runs on one thread at a time, so its buffers
+     * need no sharing. Grown by {@link #ensureIndexParts} and {@link #ensureAttentionParts} on the
+     * caller's thread before the pass starts.
+     */
+    static final class Part {
+        float[] keyTile = new float[0];  // indexer: key tile, channel-major [ID, STRIDE]
+        float[] tileScores = new float[0]; // indexer: one query's scores of the tile [TILE]
+        final float[] row;               // one decoded compact-storage row [max(D, ID)]
+        float[] keys = new float[0];     // attention: a tile of compressed entries, contiguous [TILE, D]
+        float[] s = new float[0];        // attention: lane-major scores of a tile [TILE, R]
+        // attention, per block of a group: lane-major query and output [D, R], running max and
+        // denominator [R], per lane the entries its query sees [R], and the block's most entries
+        float[][] qt = new float[0][], ot = new float[0][], m = new float[0][], l = new float[0][];
+        int[][] limit = new int[0][];
+        int[] blockKeys = new int[0];
+        float[][] keyRef = new float[0][]; // attention: candidate key k of a row lives in keyRef[k] at keyOff[k]
+        int[] keyOff = new int[0];
+        float[] scores = new float[0];   // attention: the candidates' scores per head [H, n]
+        float[] decoded = new float[0];  // attention: a row's compact-storage selected entries, decoded [IK, D]
+        final float[] cs;                // rope cos|sin [rd]
+
+        Part(int rowDim, int ropeDim) {
+            this.row = new float[rowDim];
+            this.cs = new float[ropeDim];
         }
-        int needS = n * c.nHeads();
-        if (scores.length < needS) scores = new float[Math.max(needS, scores.length * 2)];
     }
 
-    /** Room for n decoded floats of compact-storage rows. */
-    void ensureDecoded(int n) {
-        if (decoded.length < n) decoded = new float[Math.max(n, decoded.length * 2)];
+    /** Indexer scratch for n parts: key tiles of {@code tile} keys, {@code stride} floats per channel. */
+    void ensureIndexParts(int n, int tile, int stride) {
+        growParts(n);
+        for (int i = 0; i < n; i++) {
+            Part p = parts[i];
+            if (p.keyTile.length < stride * c.indexHeadDim()) p.keyTile = new float[stride * c.indexHeadDim()];
+            if (p.tileScores.length < tile) p.tileScores = new float[tile];
+        }
     }
 
-    /** Room for the indexer's key tile and per-query tile scratch. */
-    void ensureIndexScratch(int tile, int scratch) {
-        if (keyTile.length < tile) keyTile = new float[tile];
-        if (indexScratch.length < scratch) indexScratch = new float[Math.max(scratch, indexScratch.length * 2)];
+    /**
+     * Attention scratch for n parts: tiles of {@code tile} keys, blocks of {@code lanes} rows, and up
+     * to {@code candidates} keys of a row's own.
+     */
+    void ensureAttentionParts(int n, int tile, int lanes, int candidates) {
+        growParts(n);
+        int D = c.headDim();
+        for (int i = 0; i < n; i++) {
+            Part p = parts[i];
+            if (p.keyRef.length < candidates) {
+                p.keyRef = new float[candidates][];
+                p.keyOff = new int[candidates];
+                p.scores = new float[candidates * c.nHeads()];
+                p.decoded = new float[Math.max(1, c.indexTopK()) * D];
+            }
+            if (p.keys.length < tile * D) p.keys = new float[tile * D];
+            if (p.s.length < tile * lanes) p.s = new float[tile * lanes];
+            if (p.qt.length < Attention.GROUP || p.qt[0].length < D * lanes) {
+                int g = Attention.GROUP;
+                p.qt = new float[g][D * lanes];
+                p.ot = new float[g][D * lanes];
+                p.m = new float[g][lanes];
+                p.l = new float[g][lanes];
+                p.limit = new int[g][lanes];
+                p.blockKeys = new int[g];
+            }
+        }
+    }
+
+    private void growParts(int n) {
+        if (parts.length >= n) return;
+        Part[] p = java.util.Arrays.copyOf(parts, n);
+        for (int i = parts.length; i < n; i++) p[i] = new Part(Math.max(c.headDim(), c.indexHeadDim()), c.ropeDim());
+        parts = p;
     }
 }

@@ -70,6 +70,11 @@ public final class EntryStore {
         return (i % BLOCK_ENTRIES) * dim;
     }
 
+    /** How many entries from i on lie contiguously in {@link #block}(i) (to the end of its block). */
+    public int contiguous(int i) {
+        return BLOCK_ENTRIES - i % BLOCK_ENTRIES;
+    }
+
     /** Entry i as f32 into dst[dOff .. dOff+dim). */
     public void decode(int i, float[] dst, int dOff) {
         int b = i / BLOCK_ENTRIES, r = i % BLOCK_ENTRIES;
