@@ -87,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
                     for (int i = 0; i <= probes.length; i++) {
                         int from = st.position(), to = i < probes.length ? probes[i] : context;
                         long f0 = System.nanoTime();
-                        m.forward(st, ids, from, to - from, logits, false, null, (done, total) -> line.done(from - prompt + done, context - prompt));
+                        if (to > from) m.forward(st, ids, from, to - from, logits, false, null, (done, total) -> line.done(from - prompt + done, context - prompt));
                         fillSeconds += (System.nanoTime() - f0) / 1e9;
                         if (i < probes.length) probeMs[i][r] = 1000 / decodeRate(m, st.copy(), ids, gen, logits);
                     }

@@ -62,7 +62,7 @@ class CliTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         int rc;
         try {
-            rc = Main.run("bench", "--model", GOLDEN.resolve("tiny").toString(), "--prompt", "32", "--context", "200", "--decode-at", "100,64,999",
+            rc = Main.run("bench", "--model", GOLDEN.resolve("tiny").toString(), "--prompt", "32", "--context", "200", "--decode-at", "100,32,64,999",
                     "--gen", "2", "--runs", "1", "--no-warmup", "--threads", "1", "--json");
         } finally {
             System.setOut(old);
@@ -71,7 +71,7 @@ class CliTest {
         Map<String, Object> o = Json.parseObject(out.toString(StandardCharsets.UTF_8).trim());
         assertEquals(200, ((Number) o.get("context_tokens")).intValue());
         Map<String, Object> byDepth = (Map<String, Object>) o.get("decode_ms_per_token_at_depth");
-        assertEquals(List.of("64", "100", "200"), List.copyOf(byDepth.keySet()), "probes in order, out-of-range ones dropped, the final depth last");
+        assertEquals(List.of("32", "64", "100", "200"), List.copyOf(byDepth.keySet()), "probes in order (one at the prompt length), out-of-range ones dropped, the final depth last");
         for (Object ms : byDepth.values()) assertTrue(((Number) ms).doubleValue() > 0);
         for (String k : new String[]{"prefill_tokens_per_s", "decode_tokens_per_s", "bytes_per_token", "read_bandwidth_gb_s", "roofline_fraction"}) {
             assertTrue(((Number) o.get(k)).doubleValue() > 0, k);
