@@ -98,12 +98,7 @@ public final class FP4Matrix implements WeightMatrix, Gemm.Tiles {
     /** Within each full run, column 8i+j goes to position L·j+i; the rest is copied as is. */
     @Override
     public void pack(float[] x, int xo, int n, float[] dst, int off) {
-        for (int c = 0; c < runCols; c += RUN) {
-            for (int i = 0; i < L; i++) {
-                for (int j = 0; j < 8; j++) dst[off + c + L * j + i] = x[xo + c + 8 * i + j];
-            }
-        }
-        System.arraycopy(x, xo + runCols, dst, off + runCols, n - runCols);
+        VectorMath.laneOrder(x, xo, n, 8, dst, off);
     }
 
     @Override

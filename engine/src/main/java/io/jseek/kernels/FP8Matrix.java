@@ -88,7 +88,7 @@ public final class FP8Matrix implements WeightMatrix, Gemm.Tiles {
         float[] xp = scratch.xp(cols), xs = scratch.xs(cols);
         byte[] sb = scratch.scales(scaleCols);
         int[] bx = scratch.ints(scaleCols);
-        decodeOrder(x, xOff, xp);
+        VectorMath.laneOrder(x, xOff, cols, 4, xp, 0); // decode order: position L·k + i holds column 4i + k
         for (int cb = 0; cb < scaleCols; cb++) {
             int c0 = cb * BLOCK;
             bx[cb] = maxExponent(xp, c0, Math.min(BLOCK, cols - c0));
@@ -107,16 +107,6 @@ public final class FP8Matrix implements WeightMatrix, Gemm.Tiles {
             }
             band0 = end;
         }
-    }
-
-    /** x in decode order: within each full run, column 4i + k goes to position L·k + i; the rest is copied as is. */
-    private void decodeOrder(float[] x, int xo, float[] xp) {
-        for (int c = 0; c < runCols; c += RUN) {
-            for (int i = 0; i < L; i++) {
-                for (int k = 0; k < 4; k++) xp[c + L * k + i] = x[xo + c + 4 * i + k];
-            }
-        }
-        System.arraycopy(x, xo + runCols, xp, runCols, cols - runCols);
     }
 
     /** The exponent of max|x[xo .. xo+n)|, {@code Float.MIN_EXPONENT - 1} if all are zero. */

@@ -37,7 +37,7 @@ public final class Parallel implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile Range job;
     /** Parameters of {@link #job}, published by its volatile write: items and the minimum chunk. */
-    private int jobSize, chunkSize;
+    private int jobSize, minChunk;
     private volatile long generation;
     private volatile boolean closed;
     private final MatmulJob matmul = new MatmulJob();
@@ -130,7 +130,7 @@ public final class Parallel implements AutoCloseable {
     private void run(int n, int minChunk, Range r) {
         if (closed) throw new IllegalStateException("Parallel team is closed");
         jobSize = n;
-        chunkSize = Math.max(1, minChunk);
+        this.minChunk = Math.max(1, minChunk);
         nextItem.set(0);
         pending.set(n);
         job = r;
@@ -153,7 +153,7 @@ public final class Parallel implements AutoCloseable {
      * (each chunk repeats a kernel's per-call setup, such as packing x).
      */
     private void drain(Range r) {
-        int n = jobSize, min = chunkSize, div = 2 * threads;
+        int n = jobSize, min = minChunk, div = 2 * threads;
         while (true) {
             int lo = nextItem.get();
             if (lo >= n) return;

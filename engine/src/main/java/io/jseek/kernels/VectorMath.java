@@ -24,6 +24,21 @@ public final class VectorMath {
     private VectorMath() {
     }
 
+    /**
+     * x[xo .. xo+n) in the column order of a decode kernel that holds {@code perLane} codes in each of
+     * L int lanes: within each full run of perLane·L columns, column perLane·i + j goes to position
+     * L·j + i (so vector j meets lane i's code j); the columns after the last full run keep their order.
+     */
+    static void laneOrder(float[] x, int xo, int n, int perLane, float[] dst, int off) {
+        int run = perLane * L, full = n / run * run;
+        for (int c = 0; c < full; c += run) {
+            for (int i = 0; i < L; i++) {
+                for (int j = 0; j < perLane; j++) dst[off + c + L * j + i] = x[xo + c + perLane * i + j];
+            }
+        }
+        System.arraycopy(x, xo + full, dst, off + full, n - full);
+    }
+
     /** Σ a[ao+i]·b[bo+i], i < n (SIMD). */
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
         int i = 0;

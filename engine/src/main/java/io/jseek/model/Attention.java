@@ -386,7 +386,7 @@ final class Attention {
         @Override
         public void run(int lo, int hi) {
             for (int p = lo; p < hi; p++) {
-                int t0 = row0 + (int) ((long) len * p / parts), t1 = row0 + (int) ((long) len * (p + 1) / parts);
+                int t0 = Workspace.partStart(row0, len, p, parts), t1 = Workspace.partStart(row0, len, p + 1, parts);
                 for (int t = t0; t < t1; t++) attn.attend(null, ws, ws.parts[p], st, p0, row0, t);
             }
         }

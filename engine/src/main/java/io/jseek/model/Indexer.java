@@ -166,7 +166,7 @@ final class Indexer {
         @Override
         public void run(int lo, int hi) {
             for (int p = lo; p < hi; p++) {
-                int r0 = row0 + (int) ((long) len * p / parts), r1 = row0 + (int) ((long) len * (p + 1) / parts);
+                int r0 = Workspace.partStart(row0, len, p, parts), r1 = Workspace.partStart(row0, len, p + 1, parts);
                 if (r0 < r1) indexer.scoreRows(ws.parts[p], ws, keys, pos, r0, r1);
             }
         }

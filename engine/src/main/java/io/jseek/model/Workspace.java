@@ -126,6 +126,11 @@ final class Workspace {
         }
     }
 
+    /** The first of the rows [row0, row0 + len) that part p of {@code parts} takes (its end is part p + 1's start). */
+    static int partStart(int row0, int len, int p, int parts) {
+        return row0 + (int) ((long) len * p / parts);
+    }
+
     /** Indexer scratch for n parts: key tiles of {@code tile} keys, {@code stride} floats per channel. */
     void ensureIndexParts(int n, int tile, int stride) {
         growParts(n);
